@@ -1,0 +1,199 @@
+"""The entity index: labels, synonyms, kinds and hierarchy of every class, read once from the store.
+
+It serves lookup by label or synonym (with suggestions for unknown names) and gives the question
+parser its vocabulary, all from the graph.
+
+>>> from spineKG import load
+>>> load().lookup("neck").label
+'cervical spine'
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .model import Entity, Source
+from .store import Store
+from .vocab import SKG
+
+_GENERIC = {"spinal", "spine", "tumor", "tumors", "tumour", "tumours", "the", "a", "an", "of"}
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ae"):
+        return word[:-1]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "sis")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, apostrophes dropped, plurals reduced."""
+    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", "")
+    return [singular(w) for w in re.findall(r"[a-z0-9]+%?", text)]
+
+
+def norm(text: str) -> str:
+    return " ".join(words(text))
+
+
+class UnknownTermError(LookupError):
+    """A name that matches no entity; `suggestions` holds the closest labels."""
+
+    def __init__(self, term: str, suggestions: list[str], kind: str | None = None) -> None:
+        self.term, self.suggestions, self.kind = term, suggestions, kind
+        what = f"{kind} " if kind else ""
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {what}term {term!r}{hint}")
+
+
+@dataclass
+class Index:
+    entities: dict[str, Entity] = field(default_factory=dict)       # iri -> Entity
+    names: dict[str, set[str]] = field(default_factory=dict)         # normalised name -> iris
+    parents: dict[str, set[str]] = field(default_factory=dict)       # iri -> direct parents
+    ancestors: dict[str, set[str]] = field(default_factory=dict)     # iri -> all superclasses
+    cues: dict[str, set[str]] = field(default_factory=dict)          # normalised cue -> iris
+    relations: dict[str, str] = field(default_factory=dict)          # weak property iri -> label
+    relation_words: dict[str, set[str]] = field(default_factory=dict)  # normalised word -> property iris
+    strict_to_weak: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    single_valued: set[str] = field(default_factory=set)
+    defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
+
+    @classmethod
+    def from_store(cls, store: Store) -> "Index":
+        idx = cls()
+        ent: dict[str, dict] = {}
+        rows = store.select("""
+            SELECT ?c ?p ?v WHERE {
+              ?c a owl:Class .
+              VALUES ?p { rdfs:label oio:hasExactSynonym obo:IAO_0000115 skg:kind dcterms:source oio:hasDbXref skg:cue skg:directParent }
+              ?c ?p ?v . FILTER(isIRI(?c))
+            }""")
+        for c, p, v in rows:
+            d = ent.setdefault(str(c), {"syn": [], "kinds": [], "xrefs": [], "cues": [], "parents": set()})
+            key = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            if key == "label":
+                d["label"] = str(v)
+            elif key == "hasExactSynonym":
+                d["syn"].append(str(v))
+            elif key == "IAO_0000115":
+                d["definition"] = str(v)
+            elif key == "kind":
+                d["kinds"].append(str(v))
+            elif key == "source":
+                d["source"] = str(v)
+            elif key == "hasDbXref":
+                d["xrefs"].append(str(v))
+            elif key == "cue":
+                d["cues"].append(str(v))
+            elif key == "directParent":
+                d["parents"].add(str(v))
+        for iri, d in ent.items():
+            if "label" not in d or not d["kinds"]:
+                continue
+            kinds = tuple(sorted(d["kinds"]))
+            idx.entities[iri] = Entity(iri=iri, label=d["label"], synonyms=tuple(sorted(d["syn"])),
+                                       definition=d.get("definition", ""), kind=kinds[0] if len(kinds) == 1 else _main_kind(kinds),
+                                       kinds=kinds, source=d.get("source", ""), xrefs=tuple(sorted(d["xrefs"])))
+            idx.parents[iri] = d["parents"]
+            for name in [d["label"], *d["syn"]]:
+                for variant in _variants(name):
+                    idx.names.setdefault(variant, set()).add(iri)
+            for cue in d["cues"]:
+                idx.cues.setdefault(norm(cue), set()).add(iri)
+        for iri in idx.entities:
+            idx.ancestors[iri] = idx._closure(iri)
+        for c, t in store.select("""
+            SELECT ?c ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedTarget ?t }"""):
+            idx.defined_by.setdefault(str(t), set()).add(str(c))
+            idx.defined_by.setdefault(str(c), set()).add(str(t))
+        for s, title, kind, url in store.select("""
+            SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t . OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
+            idx.sources[str(s)] = Source(str(s), str(title), str(k) if (k := kind) else "", str(url) if url else "")
+        for strict, weak, label, word, single in store.select("""
+            SELECT ?strict ?weak ?label ?word ?single WHERE {
+              ?strict skg:weakVariant ?weak . ?weak rdfs:label ?label .
+              OPTIONAL { ?strict skg:word ?word } OPTIONAL { ?weak skg:singleValued ?single } }"""):
+            idx.relations[str(weak)] = str(label)
+            idx.strict_to_weak[str(strict)] = str(weak)
+            if word is not None:
+                idx.relation_words.setdefault(norm(str(word)), set()).add(str(weak))
+            if single is not None:
+                idx.single_valued.add(str(weak))
+        return idx
+
+    def _closure(self, iri: str) -> set[str]:
+        out: set[str] = set()
+        todo = list(self.parents.get(iri, ()))
+        while todo:
+            x = todo.pop()
+            if x not in out:
+                out.add(x)
+                todo.extend(self.parents.get(x, ()))
+        return out
+
+    # ------------------------------------------------------------------ lookup
+    def is_a(self, iri: str, ancestor: str) -> bool:
+        return iri == ancestor or ancestor in self.ancestors.get(iri, ())
+
+    def descendants(self, iri: str) -> set[str]:
+        return {e for e, anc in self.ancestors.items() if iri in anc}
+
+    def find(self, name: str) -> set[str]:
+        for variant in _variants(name):
+            if variant in self.names:
+                return set(self.names[variant])
+        return set()
+
+    def lookup(self, name: str, kind: str | None = None) -> Entity:
+        """The entity a label, synonym, CURIE or IRI names; raise UnknownTermError with suggestions."""
+        if isinstance(name, Entity):
+            return name
+        text = str(name).strip()
+        if text.startswith("skg:"):
+            text = str(SKG) + text[4:]
+        if text in self.entities:
+            return self.entities[text]
+        iris = self.find(text)
+        if kind:
+            iris = {i for i in iris if kind in self.entities[i].kinds} or (set() if iris else iris)
+        if iris:
+            # prefer the entity whose own label matches, then the most general one
+            return self.entities[sorted(iris, key=lambda i: (norm(self.entities[i].label) != norm(text), len(self.ancestors[i]), i))[0]]
+        raise UnknownTermError(str(name), self.suggest(text, kind), kind)
+
+    def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
+        pool = {name: iris for name, iris in self.names.items()
+                if not kind or any(kind in self.entities[i].kinds for i in iris)}
+        out: list[str] = []
+        for name in difflib.get_close_matches(norm(text), list(pool), n=8, cutoff=0.6):
+            for iri in sorted(pool[name]):
+                label = self.entities[iri].label
+                if label not in out:
+                    out.append(label)
+        return out[:n]
+
+
+_KIND_PRIORITY = ("tumor", "symptom", "mechanism", "treatment", "diagnostic", "location", "anatomy", "risk_factor",
+                  "goal", "purpose", "indication", "property", "specialist", "urgency", "agent", "primary_site")
+
+
+def _main_kind(kinds: tuple[str, ...]) -> str:
+    return min(kinds, key=lambda k: _KIND_PRIORITY.index(k) if k in _KIND_PRIORITY else 99)
+
+
+def _variants(name: str) -> list[str]:
+    """Normalised forms of a name: as is, without a parenthesis, and without generic words."""
+    out = [norm(name)]
+    m = re.match(r"^(.*?)\((.*?)\)(.*)$", name)
+    if m:
+        out.append(norm(m.group(1) + " " + m.group(3)))
+    bare = [w for w in out[0].split() if w not in _GENERIC]
+    if bare and len(bare) < len(out[0].split()):
+        out.append(" ".join(bare))
+    return [v for v in dict.fromkeys(out) if v]

@@ -1,0 +1,64 @@
+"""Entity linking: find the ontology's labels and synonyms in free text (longest match first).
+
+>>> from spineKG import load
+>>> [m.text for m in load().link("which tumors cause myelopathy in the neck")]
+['tumors', 'myelopathy', 'neck']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .index import Index, singular
+
+MAX_WORDS = 12
+_TOKEN = re.compile(r"[a-z0-9]+%?")
+# words a label may not consist of alone: too common in questions to name an entity
+_WEAK_NAMES = {"in", "a", "the", "for", "with", "when", "how", "who", "where", "which", "what", "it", "is", "are",
+               "do", "does", "can", "to", "of", "and", "or", "my", "i", "be"}
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str      # normalised (lower case, singular)
+    raw: str
+    start: int     # character offsets in the original text
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int     # token positions [start, end)
+    end: int
+    text: str
+    iris: frozenset[str]
+
+
+def tokenize(text: str) -> list[Token]:
+    low = text.lower().replace("’", "'")
+    out = []
+    for m in _TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")):
+        out.append(Token(singular(m.group()), m.group(), m.start(), m.end()))
+    return out
+
+
+def link(index: Index, tokens: list[Token], text: str) -> list[Mention]:
+    """Greedy longest-match linking of token spans to entity names."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        for j in range(min(len(tokens), i + MAX_WORDS), i, -1):
+            phrase = " ".join(t.word for t in tokens[i:j])
+            if j - i == 1 and phrase in _WEAK_NAMES:
+                continue
+            iris = index.names.get(phrase)
+            if iris:
+                found = Mention(i, j, text[tokens[i].start:tokens[j - 1].end], frozenset(iris))
+                break
+        if found:
+            out.append(found)
+            i = found.end
+        else:
+            i += 1
+    return out

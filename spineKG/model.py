@@ -1,0 +1,195 @@
+"""Result types: frozen dataclasses, separate from storage.
+
+>>> from spineKG.model import Entity
+>>> Entity(iri="https://w3id.org/spinekg/Ependymoma", label="ependymoma").curie
+'skg:Ependymoma'
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+from .vocab import SKG
+
+TYPICALITY_RANK = {"always": 5, "most_often": 4, "usually": 4, "commonly": 3, "often": 3, "may": 2,
+                   "less_commonly": 1, "rarely": 0}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A class of the ontology: a tumor type, a symptom, a test, a treatment..."""
+
+    iri: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    definition: str = ""
+    kind: str = ""
+    kinds: tuple[str, ...] = ()
+    source: str = ""
+    xrefs: tuple[str, ...] = ()
+
+    @property
+    def curie(self) -> str:
+        return "skg:" + self.iri[len(str(SKG)):] if self.iri.startswith(str(SKG)) else self.iri
+
+    @property
+    def id(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "synonyms": list(self.synonyms), "iri": self.iri, "kind": self.kind,
+                "definition": self.definition, "xrefs": list(self.xrefs)}
+
+
+@dataclass(frozen=True)
+class Source:
+    iri: str
+    title: str
+    kind: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One statement of the graph and how it is known: asserted with a source, or derived from premises."""
+
+    subject: Entity
+    relation: str            # the relation's label, e.g. "may: causes" or "subclass of"
+    relation_iri: str
+    object: Entity
+    typicality: str = "always"
+    derivation: str = "asserted"    # asserted | definition | reasoner | inherited | chain | generalised
+    source: Source | None = None
+    rank: str | None = None
+    share: float | None = None
+    region: Entity | None = None
+    note: str | None = None
+    premises: tuple["Evidence", ...] = ()
+
+    @property
+    def text(self) -> str:
+        rel = self.relation.removeprefix("may: ")
+        qual = "" if self.typicality == "always" else f" [{self.typicality.replace('_', ' ')}]"
+        extra = f" (about {self.share:g}%)" if self.share is not None else ""
+        where = f" in the {self.region.label}" if self.region else ""
+        return f"{self.subject.label} {rel} {self.object.label}{where}{extra}{qual}"
+
+    def chain(self) -> list["Evidence"]:
+        """The asserted statements this one rests on, in order (itself if it is asserted)."""
+        if not self.premises:
+            return [self]
+        out: list[Evidence] = []
+        for p in self.premises:
+            out.extend(p.chain())
+        return out
+
+    def sources(self) -> list[Source]:
+        seen: dict[str, Source] = {}
+        for step in self.chain():
+            if step.source is not None:
+                seen.setdefault(step.source.iri, step.source)
+        return list(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statement": self.text,
+            "subject": self.subject.iri, "relation": self.relation_iri, "object": self.object.iri,
+            "typicality": self.typicality, "derivation": self.derivation,
+            "rank": self.rank, "share": self.share, "region": self.region.iri if self.region else None,
+            "source": self.source.to_dict() if self.source else None,
+            "chain": [{"statement": s.text, "typicality": s.typicality, "derivation": s.derivation,
+                       "source": s.source.title if s.source else None} for s in self.chain()],
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """An entity that answers a query, with the evidence for each constraint it meets."""
+
+    entity: Entity
+    evidence: tuple[Evidence, ...] = ()
+    value: str | None = None     # for answers that are values (a share such as "20%")
+
+    @property
+    def label(self) -> str:
+        return self.value or self.entity.label
+
+    @property
+    def typicality(self) -> str:
+        if not self.evidence:
+            return "always"
+        return min((e.typicality for e in self.evidence), key=TYPICALITY_RANK.__getitem__)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.entity.to_dict()
+        if self.value:
+            d.update(label=self.value, synonyms=[], kind="value", of=self.entity.label)
+        d["typicality"] = self.typicality
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        d["sources"] = sorted({s.title for e in self.evidence for s in e.sources()})
+        return d
+
+
+@dataclass(frozen=True)
+class Results:
+    """The answers of a typed query, in a stable order; iterable like a list."""
+
+    items: tuple[Result, ...] = ()
+    query: Any = None
+    sparql: str = ""
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Result:
+        return self.items[i]
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.label for r in self.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answers": [r.to_dict() for r in self.items], "sparql": self.sparql}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """The answers must (or, negated, must not) be related to one of `targets`."""
+
+    targets: tuple[str, ...]            # entity IRIs (any of them)
+    relations: tuple[str, ...] = ()     # relation-graph property IRIs; empty = any relation
+    negate: bool = False
+    role: str = "related"               # the keyword it came from, for display
+    min_typicality: str | None = None
+    rank: str | None = None
+    context: bool = False               # may be met by an edge's region qualifier (regions)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A typed query: entities under `head` that meet every constraint."""
+
+    head: str
+    constraints: tuple[Constraint, ...] = ()
+    direct: bool = False
+    min_typicality: str | None = None
+    rank: str | None = None
+    kind: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "ask": self.kind or self.head.rsplit("/", 1)[-1], "under": self.head, "direct_members_only": self.direct,
+            "where": [{"role": c.role, "targets": list(c.targets), "relations": list(c.relations), "not": c.negate,
+                       "min_typicality": c.min_typicality, "rank": c.rank} for c in self.constraints],
+            "min_typicality": self.min_typicality, "rank": self.rank,
+        }

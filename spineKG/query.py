@@ -1,0 +1,212 @@
+"""Typed queries over the relation graph, run as SPARQL on any store.
+
+A :class:`~spineKG.model.Query` names a head class (the kind of answer) and constraints; it becomes
+one SPARQL SELECT whose rows are the candidate answers with the axiom nodes of the edges that satisfy
+each constraint. Typicality, rank and region filters and the evidence trees are then read from the
+axiom nodes.
+
+>>> from spineKG import load
+>>> kg = load()
+>>> [r.label for r in kg.tumors(compartment="intramedullary", rank="most_common")]
+['astrocytoma', 'ependymoma']
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable
+
+from .index import Index
+from .model import TYPICALITY_RANK, Constraint, Entity, Evidence, Query, Result, Results
+from .store import Store
+from .vocab import SKG
+
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+MOST = ("most_common",)
+
+
+def _iri(x: str) -> str:
+    return f"<{x}>"
+
+
+def to_sparql(q: Query, index: Index) -> str:
+    """The SPARQL SELECT that finds the candidate answers of `q` and the edges meeting each constraint."""
+    rels = " ".join(_iri(r) for r in [*index.relations, RDFS_SUBCLASS])
+    head = _iri(q.head)
+    lines = ["SELECT DISTINCT ?x ?axh" + "".join(f" ?ax{n}" for n, c in enumerate(q.constraints) if not c.negate) + " WHERE {"]
+    lines.append(f"  ?x {'skg:directParent' if q.direct else 'rdfs:subClassOf'} {head} .")
+    lines.append(f"  ?axh owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . FILTER(isIRI(?axh))")
+    for n, c in enumerate(q.constraints):
+        targets = " ".join(_iri(t) for t in c.targets)
+        props = " ".join(_iri(r) for r in c.relations) if c.relations else rels
+        edge = (f"{{ ?x ?p{n} ?t{n} . BIND(?x AS ?s{n}) BIND(?t{n} AS ?o{n}) }} UNION "
+                f"{{ ?t{n} ?p{n} ?x . FILTER(?p{n} != rdfs:subClassOf) BIND(?t{n} AS ?s{n}) BIND(?x AS ?o{n}) }}")
+        if c.negate:
+            lines.append(f"  FILTER NOT EXISTS {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge} }}")
+            continue
+        if c.context:   # a region: met by an edge to it, or by any edge of ?x qualified with it
+            lines.append(f"  {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}")
+            lines.append(f"    ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n})) }}")
+            lines.append(f"  UNION {{ VALUES ?t{n} {{ {targets} }} ?ax{n} skg:inRegion ?t{n} . {{ ?ax{n} owl:annotatedSource ?x }} UNION {{ ?ax{n} owl:annotatedTarget ?x }} }}")
+        else:
+            lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
+            lines.append(f"  {edge}")
+            lines.append(f"  ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n}))")
+    lines.append(f"  FILTER(?x != {head})")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+class Engine:
+    """Runs typed queries on a store, using the index for labels and evidence."""
+
+    def __init__(self, store: Store, index: Index) -> None:
+        self.store, self.index = store, index
+        self._axioms: dict[str, dict[str, Any]] = {}
+
+    # ------------------------------------------------------------------ evaluation
+    def run(self, q: Query) -> Results:
+        sparql = to_sparql(q, self.index)
+        rows = self.store.select(sparql)
+        positive = [c for c in q.constraints if not c.negate]
+        regions = {t for c in positive if c.context for t in c.targets}
+        self._load_axioms({str(a) for row in rows for a in row[1:] if a is not None})
+        best: dict[str, tuple[float, list[str]]] = {}
+        for row in rows:
+            x, head_ax, axes = str(row[0]), str(row[1]), [str(a) for a in row[2:]]
+            if x not in self.index.entities:
+                continue
+            ok, score = True, 0.0
+            for c, ax in zip(positive, axes):
+                info = self._axioms[ax]
+                if not self._meets(c, q, info, regions):
+                    ok = False
+                    break
+                score += TYPICALITY_RANK[info["typicality"]] - 0.01 * info["depth"]
+            if ok and q.rank:   # the rank may be carried by any matched edge, the head membership included
+                ranked = [a for a in [head_ax, *axes] if _rank_ok(q.rank, self._axioms[a])]
+                ok = bool(ranked)
+                axes = axes + [a for a in ranked if a not in axes][:1]
+            if ok and (x not in best or score > best[x][0]):
+                best[x] = (score, axes)
+        results = [Result(self.index.entities[x], tuple(self.evidence(a) for a in dict.fromkeys(axes)))
+                   for x, (score, axes) in best.items()]
+        results.sort(key=lambda r: (-_strength(r), r.entity.label.lower()))
+        return Results(tuple(results), q, sparql)
+
+    def _meets(self, c: Constraint, q: Query, info: dict[str, Any], regions: set[str]) -> bool:
+        min_typ = c.min_typicality or q.min_typicality
+        if min_typ and TYPICALITY_RANK[info["typicality"]] < TYPICALITY_RANK[min_typ]:
+            return False
+        rank = c.rank
+        if rank and not _rank_ok(rank, info):
+            return False
+        if info["region"] and regions and info["region"] not in regions and not c.context:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ evidence
+    def _load_axioms(self, axioms: set[str]) -> None:
+        """Read the axiom nodes (and, transitively, their premises) not yet cached."""
+        todo = {a for a in axioms if a not in self._axioms}
+        if todo:
+            values = " ".join(_iri(a) for a in todo)
+            rows = self.store.select(f"""
+                SELECT ?n ?s ?p ?o ?typ ?how ?src ?rank ?share ?region ?note ?prem ?first WHERE {{
+                  VALUES ?root {{ {values} }}
+                  ?root skg:derivedFrom* ?n .
+                  ?n owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                     skg:typicality ?typ ; skg:derivation ?how .
+                  OPTIONAL {{ ?n dcterms:source ?src }} OPTIONAL {{ ?n skg:rank ?rank }}
+                  OPTIONAL {{ ?n skg:share ?share }} OPTIONAL {{ ?n skg:inRegion ?region }}
+                  OPTIONAL {{ ?n skg:note ?note }} OPTIONAL {{ ?n skg:derivedFrom ?prem }}
+                  OPTIONAL {{ ?n skg:firstPremise ?first }}
+                }}""")
+            fresh: set[str] = set()
+            for n, s, p, o, typ, how, src, rank, share, region, note, prem, first in rows:
+                key = str(n)
+                if key in self._axioms and key not in fresh:
+                    continue
+                fresh.add(key)
+                d = self._axioms.setdefault(key, {
+                    "s": str(s), "p": str(p), "o": str(o), "typicality": str(typ), "how": str(how),
+                    "source": str(src) if src else None, "rank": str(rank) if rank else None,
+                    "share": float(share) if share is not None else None, "region": str(region) if region else None,
+                    "note": str(note) if note else None, "premises": [], "first": str(first) if first else None})
+                if prem is not None and str(prem) not in d["premises"]:
+                    d["premises"].append(str(prem))
+            for key in fresh:
+                d = self._axioms[key]
+                if d["first"] in d["premises"]:
+                    d["premises"].remove(d["first"])
+                    d["premises"].insert(0, d["first"])
+        for a in axioms:
+            self._depth(a)
+
+    def _depth(self, a: str) -> int:
+        d = self._axioms[a]
+        if "depth" not in d:
+            d["depth"] = 0
+            d["depth"] = 1 + max((self._depth(p) for p in d["premises"] if p in self._axioms), default=0) if d["premises"] else 0
+        return d["depth"]
+
+    def axiom(self, a: str) -> dict[str, Any]:
+        self._load_axioms({a})
+        return self._axioms[a]
+
+    def evidence(self, a: str) -> Evidence:
+        d = self._axioms[a]
+        ent = self.entity
+        return Evidence(
+            subject=ent(d["s"]), relation=self._relation_label(d["p"]), relation_iri=d["p"], object=ent(d["o"]),
+            typicality=d["typicality"], derivation=d["how"],
+            source=self.index.sources.get(d["source"]) if d["source"] else None,
+            rank=d["rank"], share=d["share"], region=ent(d["region"]) if d["region"] else None, note=d["note"],
+            premises=tuple(self.evidence(p) for p in d["premises"] if p in self._axioms))
+
+    def _relation_label(self, p: str) -> str:
+        if p == RDFS_SUBCLASS:
+            return "is a kind of"
+        return self.index.relations.get(p, p.rsplit("/", 1)[-1])
+
+    def entity(self, iri: str) -> Entity:
+        return self.index.entities.get(iri) or Entity(iri=iri, label=iri.rsplit("/", 1)[-1])
+
+    # ------------------------------------------------------------------ edges between known entities
+    def edges_between(self, subjects: Iterable[str], objects: Iterable[str], relations: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Axiom records of relation-graph edges from any of `subjects` to any of `objects`."""
+        svals = " ".join(_iri(s) for s in subjects)
+        ovals = " ".join(_iri(o) for o in objects)
+        rels = list(relations) or list(self.index.relations)
+        rows = self.store.select(f"""
+            SELECT ?ax WHERE {{ VALUES ?s {{ {svals} }} VALUES ?o {{ {ovals} }} VALUES ?p {{ {' '.join(_iri(r) for r in rels)} }}
+              ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o . }}""")
+        axes = {str(r[0]) for r in rows}
+        self._load_axioms(axes)
+        return [dict(self._axioms[a], axiom=a) for a in axes]
+
+
+def _rank_ok(rank: str, info: dict[str, Any]) -> bool:
+    if rank == "typical":
+        return TYPICALITY_RANK[info["typicality"]] >= TYPICALITY_RANK["commonly"]
+    if rank in MOST:
+        return info["rank"] == "most_common" or info["typicality"] == "most_often"
+    if rank == "common":
+        return info["rank"] in ("most_common", "common", "main") or info["typicality"] in ("most_often", "commonly")
+    return info["rank"] == rank
+
+
+def _strength(r: Result) -> float:
+    return sum(TYPICALITY_RANK[e.typicality] for e in r.evidence) / max(1, len(r.evidence))
+
+
+def entity_kind_head(kind: str) -> str:
+    return str(SKG[KIND_HEADS[kind]])
+
+
+KIND_HEADS = {
+    "tumors": "SpinalTumor", "primary_sites": "Cancer", "locations": "Location", "anatomy": "AnatomicalStructure",
+    "symptoms": "ClinicalFinding", "mechanisms": "Mechanism", "risk_factors": "RiskFactor",
+    "diagnostics": "DiagnosticProcedure", "treatments": "Treatment", "goals": "TreatmentGoal",
+    "properties": "TumorCharacteristic", "urgency": "UrgencyLevel", "specialists": "Specialist",
+    "purposes": "Purpose", "indications": "ClinicalSituation", "agents": "Agent",
+}
