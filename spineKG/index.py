@@ -17,7 +17,6 @@ from .model import Entity, Source
 from .store import Store
 from .vocab import SKG
 
-_GENERIC = {"spinal", "spine", "tumor", "tumors", "tumour", "tumours", "the", "a", "an", "of"}
 
 
 def singular(word: str) -> str:
@@ -111,7 +110,6 @@ class Index:
         for c, t in store.select("""
             SELECT ?c ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedTarget ?t }"""):
             idx.defined_by.setdefault(str(t), set()).add(str(c))
-            idx.defined_by.setdefault(str(c), set()).add(str(t))
         for s, title, kind, url in store.select("""
             SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t . OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
             idx.sources[str(s)] = Source(str(s), str(title), str(k) if (k := kind) else "", str(url) if url else "")
@@ -188,12 +186,9 @@ def _main_kind(kinds: tuple[str, ...]) -> str:
 
 
 def _variants(name: str) -> list[str]:
-    """Normalised forms of a name: as is, without a parenthesis, and without generic words."""
+    """Normalised forms of a name: as is, and without a parenthesis."""
     out = [norm(name)]
     m = re.match(r"^(.*?)\((.*?)\)(.*)$", name)
     if m:
         out.append(norm(m.group(1) + " " + m.group(3)))
-    bare = [w for w in out[0].split() if w not in _GENERIC]
-    if bare and len(bare) < len(out[0].split()):
-        out.append(" ".join(bare))
     return [v for v in dict.fromkeys(out) if v]

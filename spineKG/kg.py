@@ -47,7 +47,7 @@ KEYWORDS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "indication": (("indicatedFor",), {}),
     "applies_to": (("treats",), {"object_inherits": True}),
     "for_": (("treats",), {"object_inherits": True}),
-    "treated_by": (("treats",), {}),
+    "treated_by": (("treats",), {"up": True}),
     "goal": (("hasGoal",), {}),
     "treatment": ((), {}),
     "part_of": (("partOf",), {}),
@@ -135,10 +135,11 @@ class KnowledgeGraph:
         for v in values:
             targets = self._targets(v)
             targets = targets | {d for t in targets for d in self.index.defined_by.get(t, ())}
-            if opts.get("object_inherits"):
-                targets = targets | {a for t in targets for a in self.index.ancestors.get(t, ())}
+            if opts.get("object_inherits"):   # what treats a tumor treats its kinds, and some of its kinds
+                targets = targets | {a for t in targets for a in self.index.ancestors.get(t, ()) | self.index.descendants(t)}
             props = tuple(RDFS_SUBCLASS if r == "subClassOf" else self.index.strict_to_weak[str(SKG[r])] for r in rels)
-            out.append(Constraint(tuple(sorted(targets)), props, role=key, context=bool(opts.get("context"))))
+            out.append(Constraint(tuple(sorted(targets)), props, role=key, context=bool(opts.get("context")),
+                                  up=bool(opts.get("up"))))
         return out
 
     def _targets(self, value: Any) -> set[str]:

@@ -172,6 +172,7 @@ class Constraint:
     min_typicality: str | None = None
     rank: str | None = None
     context: bool = False               # may be met by an edge's region qualifier (regions)
+    up: bool = False                    # may be met through a superclass of the answer (treated_by)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,11 @@ def to_sparql(q: Query, index: Index) -> str:
             lines.append(f"  {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}")
             lines.append(f"    ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n})) }}")
             lines.append(f"  UNION {{ VALUES ?t{n} {{ {targets} }} ?ax{n} skg:inRegion ?t{n} . {{ ?ax{n} owl:annotatedSource ?x }} UNION {{ ?ax{n} owl:annotatedTarget ?x }} }}")
+        elif c.up:      # the edge may attach to the answer or to one of its superclasses
+            lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
+            lines.append(f"  {{ ?x a owl:Class . BIND(?x AS ?a{n}) }} UNION {{ ?x rdfs:subClassOf ?a{n} . FILTER(isIRI(?a{n})) }}")
+            lines.append(f"  {edge.replace('?x', f'?a{n}')}")
+            lines.append(f"  ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n}))")
         else:
             lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
             lines.append(f"  {edge}")

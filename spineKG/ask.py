@@ -1,0 +1,430 @@
+"""Questions in plain English, answered from the graph.
+
+A question is linked to the ontology's labels and synonyms; its answer kind comes from the
+category it names ("which imaging tests", "what cancers") or from the cue words the graph attaches to
+categories ("how soon", "how fast", "where", "who"); every other entity it names becomes a
+constraint, negated after "not"/"don't"/"without"; "most common", "one of the most common" and
+"first" become rank filters. The result is a typed :class:`~spineKG.model.Query`, run as SPARQL.
+Questions about a patient ("how urgently should I see a doctor") go through the triage rules.
+
+>>> from spineKG import load
+>>> [a.label for a in load().ask("Which tumors cause myelopathy in the neck?").answers][:2]
+['astrocytoma', 'ependymoma']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .index import UnknownTermError, norm
+from .linking import Mention, Token, link, tokenize
+from .model import Constraint, Entity, Query, Result, Results
+from .query import to_sparql
+from .vocab import SKG
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph
+    from .triage import TriageResult
+
+MAX_CHARS = 1000
+NEGATIONS = {"not", "dont", "doesnt", "don", "doe", "without", "never", "except", "non", "isnt", "arent", "no", "nt"}
+WH = {"which", "what", "where", "who", "how", "whom", "when", "list", "name", "show", "give", "tell"}
+STOP = {"the", "a", "an", "of", "in", "on", "to", "for", "is", "are", "do", "doe", "does", "can", "could", "be", "been",
+        "with", "and", "or", "that", "this", "there", "it", "its", "my", "i", "me", "what", "which", "who", "how", "where",
+        "when", "why", "should", "would", "will", "may", "might", "from", "by", "at", "as", "have", "ha", "has", "had",
+        "get", "some", "any", "most", "common", "usually", "typically", "often", "type", "kind", "one", "two", "main",
+        "used", "use", "if", "than", "more", "le", "about", "into", "up", "so", "very", "also", "all", "after",
+        "before", "typical", "generally", "mostly", "likely", "part", "help", "plan", "found", "see", "seen", "now"}
+EXAMPLES = (
+    "Which tumors cause myelopathy in the cervical spine?",
+    "What treatments apply to metastatic extradural tumors?",
+    "Which imaging tests don't use a radioactive tracer?",
+    "What percentage of spinal tumors are in the lumbar spine?",
+    "How soon should back pain with weight loss be checked by a doctor?",
+)
+KINDS_ANSWERED = ("tumor types and categories", "cancers that spread to the spine", "locations (regions, compartments, "
+                  "body areas)", "tissues of origin", "symptoms and signs", "mechanisms", "risk factors", "diagnostic "
+                  "tests", "treatments", "goals of treatment", "growth rate and behaviour", "shares of tumors by region",
+                  "urgency and specialists for back pain")
+
+
+class QuestionError(ValueError):
+    """A question that could not be interpreted; the message says which part and what can be asked."""
+
+    def __init__(self, reason: str, unknown: list[str] | None = None) -> None:
+        self.reason, self.unknown = reason, unknown or []
+        super().__init__(f"{reason}\nspineKG answers questions about: {', '.join(KINDS_ANSWERED)}.\n"
+                         "For example:\n" + "\n".join(f"  {e}" for e in EXAMPLES))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answers to a question, with their evidence and the interpretation that produced them."""
+
+    question: str
+    results: tuple[Result, ...]
+    interpretation: dict[str, Any] = field(default_factory=dict)
+    triage: "TriageResult | None" = None
+
+    @property
+    def answers(self) -> tuple[Result, ...]:
+        return self.results
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.label for r in self.results]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"question": self.question, "answers": [r.to_dict() for r in self.results],
+                             "interpretation": self.interpretation}
+        if self.triage is not None:
+            d["triage"] = self.triage.to_dict()
+        return d
+
+    def __str__(self) -> str:
+        return render_text(self)
+
+
+@dataclass
+class _Parse:
+    tokens: list[Token]
+    mentions: list[Mention]
+    head: str | None = None
+    head_mention: Mention | None = None
+    direct: bool = False
+    rank: str | None = None
+    typical: bool = False
+    share: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+def ask(kg: "KnowledgeGraph", question: str) -> Answer:
+    text = _check_text(question)
+    tokens = tokenize(text)
+    mentions = link(kg.index, tokens, text)
+    p = _Parse(tokens, mentions)
+    _find_head(kg, p)
+    _modifiers(p)
+    _direct(p)
+    if p.head is None and not mentions:
+        raise QuestionError(f"Could not understand {question.strip()[:80]!r}: it names nothing spineKG knows"
+                            + _unknown_words(tokens, mentions), _unknown_list(tokens, mentions))
+    head_ent = kg.index.entities.get(p.head) if p.head else None
+    if head_ent is not None and head_ent.kinds and head_ent.kinds[0] in ("urgency", "specialist") or (
+            head_ent is not None and "urgency" in head_ent.kinds):
+        return _patient_question(kg, text, p)
+    if p.share:
+        return _share_question(kg, text, p)
+    if p.head is None:
+        raise QuestionError(f"Could not tell what kind of answer {question.strip()[:80]!r} asks for "
+                            "(which tumors, treatments, tests, symptoms, ...?)" + _unknown_words(tokens, mentions),
+                            _unknown_list(tokens, mentions))
+    cons = _constraints(kg, p)
+    query = Query(head=p.head, constraints=tuple(cons), direct=p.direct, rank=p.rank, kind=head_ent.label if head_ent else "")
+    results = kg.engine.run(query)
+    items = list(results.items)
+    if p.typical:
+        items.sort(key=lambda r: -min((_trank(e.typicality) for e in r.evidence), default=5))
+    return Answer(text, tuple(items), _interpretation(kg, p, query, results))
+
+
+# ---------------------------------------------------------------------- parsing steps
+def _check_text(question: Any) -> str:
+    if not isinstance(question, str):
+        raise QuestionError(f"A question must be text, not {type(question).__name__}.")
+    text = " ".join(question.split())
+    if not text:
+        raise QuestionError("The question is empty.")
+    if len(text) > MAX_CHARS:
+        raise QuestionError(f"The question is {len(text):,} characters long; spineKG reads questions of up to "
+                            f"{MAX_CHARS:,} characters. Ask one short question at a time.")
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
+        raise QuestionError("The question does not look like English; spineKG understands questions in English.")
+    return text
+
+
+def _is_category(kg: "KnowledgeGraph", iri: str) -> bool:
+    return any(iri in kg.index.parents.get(e, ()) for e in kg.index.entities)
+
+
+def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
+    """The answer kind: the category named right after a wh-word, else the earliest cue of a category."""
+    words = [t.word for t in p.tokens]
+    candidates: list[tuple[int, str, Mention | None]] = []
+    wh_pos = [i for i, w in enumerate(words) if w in WH]
+    for m in p.mentions:
+        iri = _pick(kg, m)
+        if not _is_category(kg, iri):
+            continue
+        # "which X", "what are the (two general) types of X", "for which X"
+        if any(0 <= m.start - w <= 8 and not any(words[k] in ("cause", "causes", "caused") for k in range(w, m.start))
+               for w in wh_pos):
+            gap = [words[k] for k in range(max(wh_pos[0], 0), m.start)]
+            if not any(g in ("do", "doe", "does", "can", "should", "did") for g in gap[1:]) or m.start - wh_pos[0] <= 1:
+                candidates.append((m.start, iri, m))
+    for n in range(len(words)):
+        for length in range(5, 0, -1):
+            phrase = " ".join(words[n:n + length])
+            if len(words[n:n + length]) == length and phrase in kg.index.cues:
+                for iri in sorted(kg.index.cues[phrase]):
+                    candidates.append((n, iri, None))
+                break
+    if not candidates:
+        return
+    candidates.sort(key=lambda c: c[0])
+    pos, head, mention = candidates[0]
+    # a more specific category named anywhere refines a head that came from a cue ("where ... radiate")
+    for _, iri, m in candidates[1:] if mention is None else ():
+        if kg.index.is_a(iri, head) and iri != head:
+            head, mention = iri, m
+    p.head, p.head_mention = head, mention
+
+
+def _direct(p: _Parse) -> None:
+    """'types of X' / 'the general types' ask for the direct subtypes, unless a rank picks among all."""
+    mention = p.head_mention
+    if mention is not None and not p.rank:
+        words = [t.word for t in p.tokens]
+        before = words[max(0, mention.start - 3):mention.start]
+        p.direct = any(w in ("type", "kind", "form", "general") for w in before) or any(
+            w in ("type", "types", "general") for w in mention.text.lower().split())
+
+
+def _modifiers(p: _Parse) -> None:
+    text = " ".join(t.word for t in p.tokens)
+    if re.search(r"\bone of the most (common|frequent)\b", text):
+        p.rank = "common"
+    elif re.search(r"\b(most (common|commonly|often|frequent|frequently|likely)|the most|commonest)\b", text):
+        p.rank = "most_common"
+    elif re.search(r"\b(first line|first-line|used first|first choice|initial)\b", text):
+        p.rank = "first_line"
+    p.typical = bool(re.search(r"\b(usually|typically|typical|generally|tend to|mostly|normally)\b", text))
+    p.share = bool(re.search(r"\b(percentage|percent|proportion|share|fraction|how many)\b", text) or "%" in text)
+
+
+def _pick(kg: "KnowledgeGraph", m: Mention) -> str:
+    """One entity for a mention: the one whose label is the mention, else the most general."""
+    if len(m.iris) == 1:
+        return next(iter(m.iris))
+    return sorted(m.iris, key=lambda i: (norm(kg.index.entities[i].label) != norm(m.text), len(kg.index.ancestors[i]), i))[0]
+
+
+def _negated(p: _Parse, m: Mention) -> bool:
+    words = [t.raw for t in p.tokens]
+    window = words[max(0, m.start - 3):m.start]
+    return any(w in NEGATIONS for w in window) or any(w.endswith("n") and w in ("don", "doesn", "isn", "aren", "can") and
+                                                      i + 1 < len(words) and words[i + 1] == "t"
+                                                      for i, w in enumerate(words[max(0, m.start - 4):m.start]))
+
+
+def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
+    head = p.head
+    assert head is not None
+    head_ent = kg.index.entities[head]
+    out: list[Constraint] = []
+    groups = _group_tumor_phrases(kg, p)
+    for group in groups:
+        iris: set[str] = set()
+        for m in group:
+            iris |= set(m.iris)
+        # the question's own category ("which tumors", "increased risk") is not a constraint on itself
+        if any(kg.index.is_a(head, i) for i in iris):
+            continue
+        text = " ".join(m.text for m in group)
+        targets = set(iris)
+        for i in list(targets):
+            targets |= kg.index.defined_by.get(i, set())
+        negate = _negated(p, group[0])
+        kinds = {k for i in iris for k in kg.index.entities[i].kinds}
+        context = bool(kinds & {"location"}) and all(
+            kg.index.is_a(i, str(SKG.SpinalRegion)) for i in iris)
+        up = "tumor" in head_ent.kinds and bool(kinds & {"treatment", "diagnostic"})
+        if len(group) > 1 or ("treatment" in head_ent.kinds and "tumor" in kinds):
+            targets = _tumor_set(kg, group) if len(group) > 1 else targets
+            if "treatment" in head_ent.kinds:   # what treats a tumor treats its kinds, and some of its kinds
+                targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
+        c = Constraint(tuple(sorted(targets)), (), negate, role=text, context=context, up=up)
+        if not negate and not _connected(kg, head, c):
+            p.dropped.append(text)
+            continue
+        out.append(c)
+    return out
+
+
+def _group_tumor_phrases(kg: "KnowledgeGraph", p: _Parse) -> list[list[Mention]]:
+    """Adjacent mentions that together describe one kind of tumor ("metastatic extradural tumors")."""
+    groups: list[list[Mention]] = []
+    for m in p.mentions:
+        if m is p.head_mention:
+            continue
+        kinds = {k for i in m.iris for k in kg.index.entities[i].kinds}
+        tumorish = "tumor" in kinds or any(kg.index.is_a(i, str(SKG.Behaviour)) or kg.index.is_a(i, str(SKG.SpinalCompartment))
+                                           for i in m.iris)
+        if groups and tumorish and groups[-1][-1].end == m.start and _tumorish(kg, groups[-1][-1]) and (
+                "tumor" in kinds or "tumor" in {k for i in groups[-1][-1].iris for k in kg.index.entities[i].kinds}):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _tumorish(kg: "KnowledgeGraph", m: Mention) -> bool:
+    return any("tumor" in kg.index.entities[i].kinds or kg.index.is_a(i, str(SKG.Behaviour))
+               or kg.index.is_a(i, str(SKG.SpinalCompartment)) for i in m.iris)
+
+
+def _tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
+    """The tumor classes meeting every part of a tumor phrase, with the phrase's own tumor classes."""
+    cons = []
+    own: set[str] = set()
+    for m in group:
+        iris = set(m.iris)
+        for i in list(iris):
+            iris |= kg.index.defined_by.get(i, set())
+        own |= {i for i in m.iris if "tumor" in kg.index.entities[i].kinds}
+        cons.append(Constraint(tuple(sorted(iris)), ()))
+    found = kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)))
+    return {r.entity.iri for r in found} | (own if len(own) == 1 else set())
+
+
+def _connected(kg: "KnowledgeGraph", head: str, c: Constraint) -> bool:
+    """Whether any member of the head category has any relation to the constraint's targets at all.
+
+    A named entity with no relation to the kind of answer asked for is context ("red flags *with back
+    pain*"), not a filter; it is reported in the interpretation as not used."""
+    if c.context:
+        return True
+    probe = Query(head=head, constraints=(c,))
+    return bool(kg.store.select(to_sparql(probe, kg.index) + " LIMIT 1"))
+
+
+def _trank(t: str) -> int:
+    from .model import TYPICALITY_RANK
+
+    return TYPICALITY_RANK[t]
+
+
+def _unknown_list(tokens: list[Token], mentions: list[Mention]) -> list[str]:
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    return [t.raw for i, t in enumerate(tokens) if i not in covered and t.word not in STOP and t.raw not in STOP and len(t.raw) > 2]
+
+
+def _unknown_words(tokens: list[Token], mentions: list[Mention]) -> str:
+    unknown = _unknown_list(tokens, mentions)
+    return f" (not recognised: {', '.join(unknown[:8])})." if unknown else "."
+
+
+def _interpretation(kg: "KnowledgeGraph", p: _Parse, query: Query, results: Results) -> dict[str, Any]:
+    return {
+        "answer_kind": kg.index.entities[query.head].label,
+        "mentions": [{"text": m.text, "entities": sorted(kg.index.entities[i].label for i in m.iris)} for m in p.mentions],
+        "not_used": p.dropped,
+        "typical": p.typical,
+        "query": query.describe(),
+        "sparql": results.sparql,
+    }
+
+
+# ---------------------------------------------------------------------- shares and patients
+def _share_question(kg: "KnowledgeGraph", text: str, p: _Parse) -> Answer:
+    iris = [_pick(kg, m) for m in p.mentions]
+    subjects = [i for i in iris if "tumor" in kg.index.entities[i].kinds] or [str(SKG.SpinalTumor)]
+    objects = [i for i in iris if i not in subjects]
+    if not objects:
+        raise QuestionError("A question about a share must name where or what the share is of (a region, say).")
+    edges = [e for e in kg.engine.edges_between(subjects, objects) if e.get("share") is not None]
+    results = []
+    for e in sorted(edges, key=lambda e: -e["share"]):
+        ev = kg.engine.evidence(e["axiom"])
+        results.append(Result(kg.engine.entity(e["o"]), (ev,), value=f"{e['share']:g}%"))
+    query = Query(head=str(SKG.Location), kind="share")
+    return Answer(text, tuple(results), {"answer_kind": "share of spinal tumors", "subjects": subjects, "objects": objects,
+                                         "mentions": [m.text for m in p.mentions], "query": query.describe(), "sparql": ""})
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "couple": 2, "few": 3, "several": 3}
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def patient_inputs(kg: "KnowledgeGraph", text: str, p: _Parse | None = None) -> dict[str, Any]:
+    """Triage inputs read from a patient's own description of their back pain."""
+    if p is None:
+        tokens = tokenize(text)
+        p = _Parse(tokens, link(kg.index, tokens, text))
+    words = [t.word for t in p.tokens]
+    inputs: dict[str, Any] = {"pain_new": True, "red_flags": [], "neuro_signs": [], "cancer_history": "none"}
+    joined = " ".join(words)
+    for m in p.mentions:
+        if _negated(p, m):
+            continue
+        for iri in m.iris:
+            e = kg.index.entities[iri]
+            if kg.index.is_a(iri, str(SKG.RedFlagSymptom)) and iri != str(SKG.RedFlagSymptom):
+                inputs["red_flags"].append(e.label)
+            elif kg.index.is_a(iri, str(SKG.NeurologicalSign)) and iri != str(SKG.NeurologicalSign):
+                inputs["neuro_signs"].append(e.label)
+            elif "primary_site" in e.kinds or iri == str(SKG.CancerHistory) or iri == str(SKG.MalignantSpinalTumor):
+                current = re.search(r"\b(currently|current|now have|on chemotherapy|undergoing|being treated|have cancer)\b", joined)
+                inputs["cancer_history"] = "current" if current else "previous"
+            elif iri == str(SKG.SevereBackPain):
+                inputs["severe_interferes_daily"] = True
+    if re.search(r"\b(daily activitie|daily life|cannot work|can t work|unable to work|household task)", joined):
+        inputs["severe_interferes_daily"] = True
+    m = re.search(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple|few|several|\d+)\s+(?:of\s+)?(day|week|month|year)", joined)
+    if m and not re.search(rf"{re.escape(m.group(0))}\s+ago", joined):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
+        inputs["pain_days"] = n * _UNITS[m.group(2)]
+    if re.search(r"\b(rest|self care|self-care|resting|heat|ice|painkiller)\b", joined):
+        inputs["tried_rest_self_care"] = True
+    if re.search(r"\b(explained|because i|after lifting|injury|injured|strain)\b", joined):
+        inputs["pain_explained"] = True
+    return inputs
+
+
+def _patient_question(kg: "KnowledgeGraph", text: str, p: _Parse) -> Answer:
+    inputs = patient_inputs(kg, text, p)
+    try:
+        result = kg.triage(**inputs)
+    except UnknownTermError as exc:  # pragma: no cover - names come from the graph itself
+        raise QuestionError(str(exc)) from None
+    head = kg.index.entities[p.head] if p.head else None
+    rule_ev = f"rule {result.rule.order}: {result.rule.definition}"
+    if head is not None and "specialist" in head.kinds and "urgency" not in head.kinds:
+        entities = result.specialists or tuple(kg.find("specialists"))  # type: ignore[arg-type]
+        ents = [e.entity if isinstance(e, Result) else e for e in entities]
+        results = tuple(Result(e) for e in ents)
+    else:
+        results = (Result(result.level),)
+    return Answer(text, results, {"answer_kind": head.label if head else "urgency", "patient": inputs,
+                                  "rule": rule_ev, "mentions": [m.text for m in p.mentions],
+                                  "sparql": "SELECT ?rule ... WHERE { ?rule a skg:TriageRule ... } (see spineKG.triage.rules)"},
+                  triage=result)
+
+
+# ---------------------------------------------------------------------- text output
+def render_text(answer: Answer) -> str:
+    lines = [answer.question, ""]
+    if not answer.results:
+        lines.append("No answer in the graph for this question.")
+    for r in answer.results:
+        ent = r.entity
+        syn = f" (also: {', '.join(ent.synonyms[:4])})" if ent.synonyms and not r.value else ""
+        lines.append(f"* {r.label}{syn}  [{ent.kind}; {ent.curie}]" if not r.value else f"* {r.label} ({ent.label})")
+        for ev in r.evidence:
+            lines.append(f"    because: {ev.text}")
+            chain = ev.chain()
+            if len(chain) > 1 or chain[0] is not ev:
+                for step in chain:
+                    src = step.source.title if step.source else step.derivation
+                    lines.append(f"      - {step.text}  <{src}>")
+            elif ev.source:
+                lines.append(f"      source: {ev.source.title}")
+    if answer.triage is not None:
+        lines += ["", f"Triage: {answer.triage}"]
+    not_used = answer.interpretation.get("not_used")
+    if not_used:
+        lines += ["", f"(named but not used as a filter: {', '.join(not_used)})"]
+    return "\n".join(lines)

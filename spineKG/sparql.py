@@ -1,0 +1,98 @@
+"""SPARQL for users: text or a named query from ``spineKG/queries/*.rq``, with bindings, as rows.
+
+>>> from spineKG import load
+>>> rows = load().sparql("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
+>>> str(rows[0][0])
+'ependymoma'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .store import SparqlError, Store
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+def named_queries() -> dict[str, Path]:
+    """The bundled named queries, by name."""
+    return {p.stem: p for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of a SELECT query: a sequence of tuples of rdflib terms, with the variable names."""
+
+    vars: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+    query: str = ""
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> tuple[Node | None, ...]:
+        return self.rows[i]
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [{v: (c.toPython() if isinstance(c, Literal) else (str(c) if c is not None else None))
+                 for v, c in zip(self.vars, row)} for row in self.rows]
+
+    def to_df(self) -> Any:
+        """The rows as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dicts(), columns=list(self.vars))
+
+
+def _term(value: Any) -> str:
+    if isinstance(value, (URIRef, Literal)):
+        return value.n3()
+    if hasattr(value, "iri"):
+        return f"<{value.iri}>"
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return f"<{value}>"
+    if isinstance(value, str) and re.match(r"^[a-z]+:[A-Za-z0-9_]+$", value):
+        return value
+    return Literal(value).n3()
+
+
+def bind(query: str, bindings: Mapping[str, Any]) -> str:
+    """Insert ``VALUES`` clauses for the bindings at the start of the query's WHERE block."""
+    if not bindings:
+        return query
+    m = re.search(r"WHERE\s*\{", query, re.IGNORECASE)
+    if not m:
+        raise SparqlError("bindings need a query with a WHERE clause", query=query)
+    values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
+    return query[:m.end()] + " " + values + query[m.end():]
+
+
+def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = None) -> Rows:
+    text = query
+    if _NAME.match(query.strip()):
+        queries = named_queries()
+        if query.strip() not in queries:
+            import difflib
+
+            close = difflib.get_close_matches(query.strip(), list(queries), n=3)
+            raise SparqlError(f"no named query {query.strip()!r}" + (f"; did you mean: {', '.join(close)}?" if close else
+                                                                     f"; available: {', '.join(queries)}"))
+        text = queries[query.strip()].read_text(encoding="utf-8")
+    text = bind(text, bindings or {})
+    result = store.query(text)
+    if getattr(result, "type", "SELECT") != "SELECT":
+        if result.type == "ASK":
+            return Rows(("ask",), ((Literal(bool(result.askAnswer)),),), text)
+        return Rows(("s", "p", "o"), tuple(tuple(t) for t in result), text)
+    names = tuple(str(v) for v in (result.vars or ()))
+    return Rows(names, tuple(tuple(row) for row in result), text)
