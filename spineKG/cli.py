@@ -1,0 +1,162 @@
+"""The ``spinekg`` command line.
+
+    spinekg ask "which tumors cause myelopathy in the cervical spine" [--json]
+    spinekg triage --age 61 --cancer-history previous --pain-days 2
+    spinekg lookup epidural
+    spinekg sparql "SELECT ?t WHERE { ?t skg:mayCause skg:Myelopathy }" [--format json|csv|tsv|table]
+    spinekg build
+
+User mistakes (an unknown term, a question it cannot read, malformed SPARQL, a bad ontology file) print
+a clear message and exit with status 2, never a traceback. Imports are lazy: nothing heavier than the
+store is loaded for a one-shot question.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+USER_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
+    p.add_argument("--backend", default="oxigraph", choices=("oxigraph", "memory"),
+                   help="embedded store to load the graph into (default: oxigraph)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("ask", help="answer a question in plain English")
+    a.add_argument("question", nargs="+", help="the question (quote it, or give it as several words)")
+    a.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    t = sub.add_parser("triage", help="how soon to see a doctor about back pain, and whom")
+    t.add_argument("--age", type=int)
+    t.add_argument("--pain-days", type=float, help="how many days the back pain has lasted")
+    t.add_argument("--not-new", dest="pain_new", action="store_false", help="the back pain is not a new episode")
+    t.add_argument("--explained", dest="pain_explained", action="store_true", help="an obvious benign cause is known")
+    t.add_argument("--severe", dest="severe_interferes_daily", action="store_true",
+                   help="severe pain that interferes with daily activities")
+    t.add_argument("--tried-rest", dest="tried_rest_self_care", action="store_true", default=None,
+                   help="rest and self-care have been tried")
+    t.add_argument("--red-flag", dest="red_flags", action="append", default=[], metavar="SYMPTOM",
+                   help="a red-flag symptom (repeatable), e.g. 'weight loss'")
+    t.add_argument("--neuro-sign", dest="neuro_signs", action="append", default=[], metavar="SIGN",
+                   help="a neurological sign (repeatable), e.g. 'loss of bladder control'")
+    t.add_argument("--cancer-history", choices=("none", "previous", "current"), default="none")
+    t.add_argument("--json", action="store_true")
+
+    lk = sub.add_parser("lookup", help="show the entity a label or synonym names")
+    lk.add_argument("name", nargs="+")
+    lk.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sparql", help="run a SPARQL query (text, @file, or the name of a bundled query)")
+    s.add_argument("query")
+    s.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
+    s.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE", help="bind a variable (repeatable)")
+
+    b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
+    b.add_argument("--source", help="source folder (default: ontology/src)")
+    b.add_argument("--out", help="output folder (default: ontology/)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # user mistakes get a message; anything else is a bug worth a traceback
+        msg = _user_error(exc)
+        if msg is None:
+            raise
+        print(f"spinekg: {msg}", file=sys.stderr)
+        return USER_ERROR
+
+
+def _user_error(exc: Exception) -> str | None:
+    from .ask import QuestionError
+    from .index import UnknownTermError
+    from .store import SparqlError
+
+    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError)):
+        return str(exc)
+    if type(exc).__name__ == "SourceError":
+        return str(exc)
+    if isinstance(exc, ValueError) and exc.__class__ is ValueError:
+        return str(exc)
+    return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        from .build import ONTOLOGY_DIR, SOURCE_DIR, build
+
+        report = build(args.source or SOURCE_DIR, args.out or ONTOLOGY_DIR)
+        print(f"{report.classes} classes, {report.assertions} assertions; OWL {report.owl_triples} triples, "
+              f"relation graph {report.relation_triples} triples; HermiT: consistent, no unsatisfiable class")
+        for path in report.outputs:
+            print(f"wrote {path}")
+        return 0
+    from .kg import load
+
+    kg = load(args.backend)
+    if args.command == "ask":
+        answer = kg.ask(" ".join(args.question))
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else str(answer))
+        return 0
+    if args.command == "triage":
+        fields = ("age", "pain_days", "pain_new", "pain_explained", "severe_interferes_daily",
+                  "tried_rest_self_care", "red_flags", "cancer_history", "neuro_signs")
+        result = kg.triage(**{f: getattr(args, f) for f in fields})
+        print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
+        return 0
+    if args.command == "lookup":
+        e = kg.lookup(" ".join(args.name))
+        if args.json:
+            print(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            print(f"{e.label}  [{e.kind}; {e.curie}]\n  {e.definition}")
+            if e.synonyms:
+                print(f"  synonyms: {', '.join(e.synonyms)}")
+            if e.xrefs:
+                print(f"  xrefs: {', '.join(e.xrefs)}")
+            src = kg.index.sources.get(e.source)
+            print(f"  source: {src.title if src else e.source}")
+        return 0
+    if args.command == "sparql":
+        return _sparql(kg, args)
+    raise AssertionError(args.command)
+
+
+def _sparql(kg: Any, args: argparse.Namespace) -> int:
+    text = args.query
+    if text.startswith("@"):
+        with open(text[1:], encoding="utf-8") as fh:
+            text = fh.read()
+    bindings = dict(b.split("=", 1) for b in args.bind)
+    rows = kg.sparql(text, **bindings)
+    if args.format == "json":
+        print(json.dumps(rows.to_dicts(), indent=2, ensure_ascii=False, default=str))
+        return 0
+    import csv
+
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    if args.format in ("csv", "tsv"):
+        w = csv.writer(sys.stdout, delimiter="," if args.format == "csv" else "\t", lineterminator="\n")
+        w.writerow(rows.vars)
+        w.writerows(cells)
+        return 0
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(rows.vars)]
+    print("  ".join(v.ljust(w) for v, w in zip(rows.vars, widths)))
+    for r in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print(f"({len(cells)} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
