@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .triage import TriageResult
 
 MAX_CHARS = 1000
-NEGATIONS = {"not", "dont", "doesnt", "don", "doe", "without", "never", "except", "non", "isnt", "arent", "no", "nt"}
+NEGATIONS = {"not", "dont", "doesnt", "don", "doesn", "isn", "aren", "t", "without", "never", "except", "non", "isnt",
+             "arent", "no", "nt", "cannot", "other than"}
 WH = {"which", "what", "where", "who", "how", "whom", "when", "list", "name", "show", "give", "tell"}
 STOP = {"the", "a", "an", "of", "in", "on", "to", "for", "is", "are", "do", "doe", "does", "can", "could", "be", "been",
         "with", "and", "or", "that", "this", "there", "it", "its", "my", "i", "me", "what", "which", "who", "how", "where",
@@ -140,9 +141,17 @@ def _check_text(question: Any) -> str:
         raise QuestionError(f"The question is {len(text):,} characters long; spineKG reads questions of up to "
                             f"{MAX_CHARS:,} characters. Ask one short question at a time.")
     letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
+    words = set(re.findall(r"\w+", text.lower()))
+    foreign = bool(words & _FOREIGN) or any(not c.isascii() for c in letters)
+    if letters and (sum(c.isascii() for c in letters) / len(letters) < 0.8 or (foreign and not words & _ENGLISH)):
         raise QuestionError("The question does not look like English; spineKG understands questions in English.")
     return text
+
+
+_ENGLISH = {"the", "which", "what", "how", "who", "where", "is", "are", "do", "does", "can", "of", "in", "to", "for",
+            "with", "and", "my", "i", "a", "an", "should", "when", "why", "tumor", "tumors", "spine", "pain"}
+_FOREIGN = {"el", "la", "los", "las", "en", "de", "que", "qué", "der", "die", "das", "und", "le", "les", "des", "est",
+            "une", "il", "di", "che", "um", "não", "por", "con", "welche", "quels", "quelles", "quali"}
 
 
 def _is_category(kg: "KnowledgeGraph", iri: str) -> bool:
@@ -212,11 +221,8 @@ def _pick(kg: "KnowledgeGraph", m: Mention) -> str:
 
 
 def _negated(p: _Parse, m: Mention) -> bool:
-    words = [t.raw for t in p.tokens]
-    window = words[max(0, m.start - 3):m.start]
-    return any(w in NEGATIONS for w in window) or any(w.endswith("n") and w in ("don", "doesn", "isn", "aren", "can") and
-                                                      i + 1 < len(words) and words[i + 1] == "t"
-                                                      for i, w in enumerate(words[max(0, m.start - 4):m.start]))
+    window = [t.raw for t in p.tokens[max(0, m.start - 3):m.start]]
+    return any(w in NEGATIONS for w in window)
 
 
 def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:

@@ -22,8 +22,6 @@ USER_ERROR = 2
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
-    p.add_argument("--backend", default="oxigraph", choices=("oxigraph", "memory"),
-                   help="embedded store to load the graph into (default: oxigraph)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser("ask", help="answer a question in plain English")
@@ -103,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     from .kg import load
 
-    kg = load(args.backend)
+    kg = load()
     if args.command == "ask":
         answer = kg.ask(" ".join(args.question))
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else str(answer))

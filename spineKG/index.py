@@ -19,6 +19,18 @@ from .vocab import SKG
 
 
 
+_SPELLING = (("tumour", "tumor"), ("haem", "hem"), ("behaviour", "behavior"), ("anaesth", "anesth"),
+             ("orthopaed", "orthoped"), ("oedema", "edema"), ("faec", "fec"), ("paralys", "paralys"))
+
+
+def spelling(word: str) -> str:
+    """British to American spelling, so 'tumours' and 'tumors' link alike."""
+    for gb, us in _SPELLING:
+        if gb in word:
+            word = word.replace(gb, us)
+    return word
+
+
 def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -32,7 +44,7 @@ def singular(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case word tokens, apostrophes dropped, plurals reduced."""
     text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", "")
-    return [singular(w) for w in re.findall(r"[a-z0-9]+%?", text)]
+    return [singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)]
 
 
 def norm(text: str) -> str:

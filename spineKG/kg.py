@@ -207,15 +207,15 @@ class KnowledgeGraph:
         return triage(self, **inputs)
 
 
-def load(backend: str = "oxigraph") -> KnowledgeGraph:
-    """The bundled knowledge graph in an embedded store ("oxigraph", the default, or "memory").
+def load() -> KnowledgeGraph:
+    """The bundled knowledge graph in the embedded (Oxigraph-backed rdflib) store.
 
     >>> load().lookup("epidural").label
     'extradural'
     """
     from .store import EmbeddedStore
 
-    return KnowledgeGraph(EmbeddedStore(backend))
+    return KnowledgeGraph(EmbeddedStore())
 
 
 def entities_of(results: Iterable[Any]) -> list[Entity]:

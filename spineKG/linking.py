@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .index import Index, singular
+from .index import Index, singular, spelling
 
 MAX_WORDS = 12
 _TOKEN = re.compile(r"[a-z0-9]+%?")
@@ -38,7 +38,7 @@ def tokenize(text: str) -> list[Token]:
     low = text.lower().replace("’", "'")
     out = []
     for m in _TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")):
-        out.append(Token(singular(m.group()), m.group(), m.start(), m.end()))
+        out.append(Token(singular(spelling(m.group())), m.group(), m.start(), m.end()))
     return out
 
 

@@ -1,0 +1,160 @@
+"""The typed query API, per question category, on every embedded backend (a shared suite)."""
+from __future__ import annotations
+
+import pytest
+
+import spineKG
+from spineKG import UnknownTermError
+
+from .conftest import labels
+
+
+def test_issue_example_tumors_causing_myelopathy_in_the_cervical_spine(any_kg: spineKG.KnowledgeGraph) -> None:
+    res = any_kg.tumors(causes="myelopathy", region="cervical")
+    got = labels(res)
+    assert {"astrocytoma", "ependymoma"} <= got
+    assert not got & {"schwannoma", "hemangioma", "meningioma"}
+    astro = next(r for r in res if r.label == "astrocytoma")
+    chains = [" / ".join(s.text for s in e.chain()) for e in astro.evidence]
+    assert any("spinal cord compression causes myelopathy" in c for c in chains)
+    assert any("intramedullary tumor located in cervical spine [most often]" in c for c in chains)
+    assert all(step.source is not None for e in astro.evidence for step in e.chain())
+
+
+def test_issue_example_treatments_for_metastatic_extradural_tumors(any_kg: spineKG.KnowledgeGraph) -> None:
+    res = any_kg.treatments(for_="metastatic extradural tumor")
+    got = labels(res)
+    assert {"surgery", "radiation therapy", "external beam radiation therapy", "stereotactic radiosurgery",
+            "corticosteroids", "pain medication", "chemotherapy", "immunotherapy", "palliative care",
+            "rehabilitation"} <= got
+    assert not got & {"MRI", "bone scan", "percutaneous needle biopsy"}
+    rehab = next(r for r in res if r.label == "rehabilitation")
+    assert rehab.evidence[0].sources()[0].title.endswith("'Surgery for Spinal Tumors'")
+
+
+def test_classification(any_kg: spineKG.KnowledgeGraph) -> None:
+    malignant = labels(any_kg.tumors(malignancy="cancerous"))
+    assert {"metastatic spinal tumor", "osteosarcoma", "multiple myeloma"} <= malignant
+    assert not malignant & {"hemangioma", "schwannoma", "neurofibroma", "meningioma"}
+    benign = labels(any_kg.tumors(malignancy="benign"))
+    assert {"hemangioma", "meningioma", "schwannoma", "neurofibroma"} <= benign
+    assert not benign & {"osteosarcoma", "multiple myeloma", "metastatic spinal tumor"}
+    strictly = labels(any_kg.tumors(malignancy="benign", typical=True))
+    assert "hemangioma" in strictly
+    primary_malignant = labels(any_kg.tumors(origin="primary", malignancy="malignant"))
+    assert {"osteosarcoma", "multiple myeloma"} <= primary_malignant and "metastatic spinal tumor" not in primary_malignant
+    assert labels(any_kg.tumors(rank="most_common")) == {"metastatic spinal tumor"}
+    assert labels(any_kg.find(under="general type of spinal tumor", direct=True)) == {"primary spinal tumor", "metastatic spinal tumor"}
+    assert labels(any_kg.primary_sites(tumor="metastatic", rank="most_common")) == {"lung cancer", "breast cancer", "prostate cancer"}
+
+
+def test_location(any_kg: spineKG.KnowledgeGraph) -> None:
+    assert labels(any_kg.find(under="spinal region", tumor="spinal tumor", rank="most_common")) == {"thoracic spine"}
+    assert labels(any_kg.find(under="spinal region", tumor="intramedullary tumor", rank="most_common")) == {"cervical spine"}
+    assert labels(any_kg.find(under="compartment", tumor="metastatic", typical=True)) == {"extradural"}
+    idem = labels(any_kg.tumors(compartment="intradural_extramedullary"))
+    assert {"meningioma", "schwannoma", "neurofibroma"} <= idem and not idem & {"astrocytoma", "hemangioma"}
+    assert labels(any_kg.tumors(compartment="intramedullary", rank="most_common")) == {"astrocytoma", "ependymoma"}
+    extradural = labels(any_kg.tumors(compartment="epidural"))
+    assert {"metastatic spinal tumor", "hemangioma", "osteosarcoma", "multiple myeloma"} <= extradural
+    assert "astrocytoma" not in extradural
+    cells = labels(any_kg.find("anatomy", arises_from="intramedullary tumor"))
+    assert "glial cells" in cells and not cells & {"spinal nerve root", "meninges"}
+
+
+def test_symptoms_and_mechanisms(any_kg: spineKG.KnowledgeGraph) -> None:
+    pain = labels(any_kg.find(under="characteristic of spinal tumor pain", caused_by="spinal tumor"))
+    assert {"deep ache", "sharp or shock-like pain", "night pain", "morning pain", "pain worse with touch or compression"} <= pain
+    red = labels(any_kg.find(under="red flag symptom"))
+    assert {"loss of appetite", "unplanned weight loss", "nausea", "vomiting", "fever", "chills", "shakes"} == red
+    assert {"radiculopathy", "myelopathy", "cauda equina syndrome"} <= labels(any_kg.find(under="neurological deficit", caused_by="spinal tumor"))
+    ces = labels(any_kg.symptoms(caused_by="cauda equina syndrome"))
+    assert {"saddle numbness", "walking difficulty", "loss of bowel control", "loss of bladder control"} <= ces
+    assert not ces & {"fever", "loss of appetite"}
+    assert labels(any_kg.find(under="body area", caused_by="radiculopathy", region="lumbar")) == {"legs"}
+    mech = labels(any_kg.mechanisms(causes="back pain", caused_by="spinal tumor"))
+    assert {"bone expansion", "bone weakening", "vertebral fracture", "spinal cord compression", "nerve root compression",
+            "spinal instability"} <= mech
+    myelo = labels(any_kg.mechanisms(causes="myelopathy"))
+    assert "spinal cord compression" in myelo and "nerve root compression" not in myelo
+
+
+def test_risk_factors(any_kg: spineKG.KnowledgeGraph) -> None:
+    assert {"age over 50", "cancer history"} <= labels(any_kg.risk_factors(tumor="malignant spinal tumor"))
+    demo = labels(any_kg.find(under="demographic group", tumor="meningioma"))
+    assert demo == {"female sex", "middle age or older"}
+
+
+def test_diagnostics(any_kg: spineKG.KnowledgeGraph) -> None:
+    steps = labels(any_kg.diagnostics(part_of="diagnosis"))
+    assert {"patient history", "physical exam", "medical imaging", "biopsy"} <= steps
+    assert not steps & {"radiation therapy", "chemotherapy"}
+    imaging = labels(any_kg.find(under="medical imaging"))
+    assert {"MRI", "CT scan", "PET scan", "bone scan"} <= imaging and "blood test" not in imaging
+    assert labels(any_kg.diagnostics(purpose="inside or outside the spinal cord")) == {"gadolinium-enhanced MRI"}
+    assert labels(any_kg.find(under="medical imaging", purpose="bone detail", rank="first_line")) == {"CT scan"}
+    assert labels(any_kg.find(under="biopsy", rank="most_common")) == {"percutaneous needle biopsy"}
+    assert labels(any_kg.diagnostics(purpose="find where a metastatic tumor came from")) == {"blood test"}
+    history = labels(any_kg.diagnostics(part_of="patient history"))
+    assert {"current symptoms", "pre-existing conditions", "past illnesses", "injuries", "medications (history item)",
+            "diet and lifestyle", "family history"} <= history and "reflex testing" not in history
+    no_tracer = labels(any_kg.find(under="medical imaging", not_={"uses": "radioactive tracer"}))
+    assert {"MRI", "CT scan"} <= no_tracer and not no_tracer & {"PET scan", "bone scan"}
+
+
+def test_treatments(any_kg: spineKG.KnowledgeGraph) -> None:
+    options = labels(any_kg.treatments(applies_to="spinal tumor"))
+    assert {"surgery", "radiation therapy", "chemotherapy", "immunotherapy"} <= options
+    assert not options & {"MRI", "percutaneous needle biopsy"}
+    assert labels(any_kg.goals(treatment="surgery")) == {"tumor removal", "preserve neurological function", "maintain spinal stability"}
+    assert labels(any_kg.find(under="radiation therapy", direct=True)) == {"external beam radiation therapy", "stereotactic radiosurgery"}
+    assert labels(any_kg.find(under="pain medication")) == {"nerve pain medication", "opioids", "NSAIDs"}
+    assert "laminectomy" in labels(any_kg.find(under="surgery", applies_to="spinal cord tumor", rank="common"))
+    inoperable = labels(any_kg.treatments(indication="inoperable"))
+    assert "radiation therapy" in inoperable and not inoperable & {"surgery", "laminectomy"}
+    chemo = labels(any_kg.tumors(treated_by="chemotherapy"))
+    assert {"metastatic spinal tumor", "osteosarcoma", "multiple myeloma"} <= chemo and not chemo & {"hemangioma", "schwannoma"}
+    assert labels(any_kg.treatments(indication="after surgery for a metastatic spinal tumor")) == {"rehabilitation"}
+    not_drugs = labels(any_kg.treatments(not_={"category": "medication"}))
+    assert {"surgery", "radiation therapy", "palliative care"} <= not_drugs and not not_drugs & {"opioids", "chemotherapy"}
+
+
+def test_properties(any_kg: spineKG.KnowledgeGraph) -> None:
+    assert labels(any_kg.find(under="growth rate", tumor="intradural-extramedullary tumor")) == {"slow-growing"}
+    assert labels(any_kg.find(under="growth rate", tumor="metastatic")) == {"fast-growing"}
+
+
+def test_unknown_term_names_the_closest_matches(kg: spineKG.KnowledgeGraph) -> None:
+    with pytest.raises(UnknownTermError) as err:
+        kg.tumors(region="cervicl")
+    assert "cervical spine" in str(err.value)
+    assert "cervical spine" in err.value.suggestions
+    with pytest.raises(TypeError, match="unknown constraint"):
+        kg.tumors(colour="red")
+
+
+def test_lookup_by_synonym_and_result_types(kg: spineKG.KnowledgeGraph) -> None:
+    e = kg.lookup("epidural")
+    assert e.label == "extradural" and e.kind == "location" and e.curie == "skg:Extradural"
+    assert kg.lookup("lower back").label == "lumbar spine"
+    assert "MONDO:0016698" in kg.lookup("ependymoma").xrefs
+    res = kg.tumors(compartment="intramedullary")
+    with pytest.raises(AttributeError):
+        res[0].entity.label = "x"  # type: ignore[misc]   # frozen dataclasses
+    d = res.to_dict()
+    assert d["answers"][0]["evidence"][0]["chain"]
+
+
+def test_sparql_with_prefixes_bindings_and_named_queries(kg: spineKG.KnowledgeGraph) -> None:
+    rows = kg.sparql("SELECT ?t WHERE { ?t skg:mayCause skg:Myelopathy ; skg:kind 'tumor' }")
+    assert "https://w3id.org/spinekg/Ependymoma" in {str(r[0]) for r in rows}
+    named = kg.sparql("tumors_causing_finding_in_region", finding="skg:Myelopathy", region="skg:CervicalSpine")
+    assert {"astrocytoma", "ependymoma"} <= {d["label"] for d in named.to_dicts()}
+    rules = kg.sparql("triage_rules")
+    assert [int(r[0]) for r in rules] == [1, 2, 3, 4, 5, 6]
+    with pytest.raises(spineKG.SparqlError) as err:
+        kg.sparql("SELECT ?x WHERE { ?x ?p }")
+    assert err.value.line == 1 and err.value.column
+    with pytest.raises(spineKG.SparqlError, match="did you mean"):
+        kg.sparql("triage_rule")
+    assert isinstance(kg.graph, __import__("rdflib").Graph)
