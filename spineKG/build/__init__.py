@@ -1,0 +1,49 @@
+"""The ontology build: YAML source → OWL (RDF/XML and Turtle) → HermiT → relation graph.
+
+Only this package imports owlready2. Run it with ``python -m spineKG.build`` (or ``spinekg build``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .source import SOURCE_DIR, SourceError, load_source
+
+ONTOLOGY_DIR = SOURCE_DIR.parent
+ARTIFACTS = ("spinekg.owl", "spinekg.ttl", "spinekg-relations.ttl")
+
+__all__ = ["ARTIFACTS", "BuildReport", "SourceError", "build"]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    classes: int
+    assertions: int
+    owl_triples: int
+    relation_triples: int
+    unsatisfiable: tuple[str, ...]
+    outputs: tuple[Path, ...]
+
+
+def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DIR) -> BuildReport:
+    """Build the release artifacts from the source; raise if HermiT finds a problem.
+
+    >>> report = build(out_dir=__import__("tempfile").mkdtemp())   # doctest: +SKIP
+    """
+    from .materialize import materialise
+    from .owl import build_owl
+    from .reason import ReasonerError, classify
+
+    src = load_source(source_dir)
+    owl = build_owl(src)
+    cls = classify(owl)
+    if cls.unsatisfiable:
+        raise ReasonerError(f"unsatisfiable classes: {', '.join(cls.unsatisfiable)}")
+    rel = materialise(src, cls)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = (out / ARTIFACTS[0], out / ARTIFACTS[1], out / ARTIFACTS[2])
+    owl.serialize(paths[0], format="xml")
+    owl.serialize(paths[1], format="turtle")
+    rel.serialize(paths[2], format="turtle")
+    return BuildReport(len(src.entities), len(src.assertions), len(owl), len(rel), cls.unsatisfiable, paths)

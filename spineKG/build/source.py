@@ -1,0 +1,319 @@
+"""Read and validate the editable ontology source (``ontology/src/*.yaml``).
+
+Every error names the file and line, so a curator can fix it at once:
+
+>>> from spineKG.build.source import load_source, SOURCE_DIR
+>>> src = load_source(SOURCE_DIR)
+>>> src.entities["Ependymoma"].label
+'ependymoma'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "src"
+ENTITY_FILES = ("tumors.yaml", "anatomy.yaml", "findings.yaml", "care.yaml")
+
+
+class SourceError(ValueError):
+    """A problem in the ontology source, with the file and line where it is."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping under the key ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise SourceError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from None
+
+
+@dataclass(frozen=True)
+class Parent:
+    id: str
+    rank: str | None = None
+    typicality: str = "always"
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    label: str
+    definition: str
+    source: str
+    parents: tuple[Parent, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    defined_as: Any = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Assertion:
+    s: str
+    p: str
+    o: str
+    source: str
+    typicality: str = "always"
+    rank: str | None = None
+    share: float | None = None
+    region: str | None = None
+    note: str | None = None
+    definitional: bool = False
+    inherit: bool = True
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Property:
+    id: str
+    label: str
+    weak: str
+    words: tuple[str, ...] = ()
+    transitive: bool = False
+    functional: bool = False
+    single_valued: bool = False
+    inherited: bool = True
+    chains: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Xref:
+    id: str
+    scheme: str
+    code: str
+    mapping: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    order: int
+    urgency: str
+    source: str
+    definition: str
+    requires_all: tuple[str, ...] = ()
+    requires_any: tuple[str, ...] = ()
+    specialists: tuple[str, ...] = ()
+    min_pain_days: int | None = None
+    default: bool = False
+
+
+@dataclass
+class OntologySource:
+    namespace: str
+    prefix: str
+    meta: dict[str, Any]
+    typicality: dict[str, dict[str, Any]]
+    ranks: dict[str, str]
+    kinds: dict[str, str]
+    properties: dict[str, Property]
+    sources: dict[str, dict[str, Any]]
+    entities: dict[str, Entity] = field(default_factory=dict)
+    assertions: list[Assertion] = field(default_factory=list)
+    xrefs: list[Xref] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+    def weak(self, prop: str) -> str:
+        return self.properties[prop].weak
+
+
+def _strs(value: Any, path: Path, line: int, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise SourceError(path, line, f"{what} must be a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def _require(item: dict[str, Any], key: str, path: Path) -> Any:
+    if key not in item or item[key] in (None, ""):
+        raise SourceError(path, item.get("__line__"), f"missing required field '{key}'")
+    return item[key]
+
+
+def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
+    """Read every source file, check references, and return the validated source."""
+    directory = Path(directory)
+    schema_path = directory / "schema.yaml"
+    schema = read_yaml(schema_path)
+    props: dict[str, Property] = {}
+    for pid, spec in (schema.get("properties") or {}).items():
+        if pid == "__line__":
+            continue
+        chains = tuple(tuple(c) for c in spec.get("chains") or ())
+        props[pid] = Property(
+            id=pid, label=spec["label"], weak=spec.get("weak") or f"may_{pid}",
+            words=_strs(spec.get("words"), schema_path, spec["__line__"], "words"),
+            transitive=bool(spec.get("transitive")), functional=bool(spec.get("functional")),
+            single_valued=bool(spec.get("single_valued")), inherited=spec.get("inherited", True) is not False,
+            chains=chains)  # type: ignore[arg-type]
+    src = OntologySource(
+        namespace=schema["namespace"], prefix=schema["prefix"],
+        meta={k: schema.get(k) for k in ("version", "title", "description", "license")},
+        typicality={k: _plain(v) for k, v in schema["typicality"].items() if k != "__line__"},
+        ranks={k: v for k, v in schema["rank"].items() if k != "__line__"},
+        kinds={k: v for k, v in schema["kinds"].items() if k != "__line__"},
+        properties=props,
+        sources={k: _plain(v) for k, v in schema["sources"].items() if k != "__line__"},
+    )
+    for name in ENTITY_FILES:
+        path = directory / name
+        items = read_yaml(path) or []
+        for item in items:
+            line = item.get("__line__", 0)
+            eid = _require(item, "id", path)
+            if eid in src.entities:
+                raise SourceError(path, line, f"entity '{eid}' is defined twice (first in {src.entities[eid].file}:{src.entities[eid].line})")
+            parents = []
+            for p in item.get("parents") or []:
+                if isinstance(p, str):
+                    parents.append(Parent(p))
+                else:
+                    parents.append(Parent(p["id"], p.get("rank"), p.get("typicality", "always"), p.get("source")))
+            src.entities[eid] = Entity(
+                id=eid, label=str(_require(item, "label", path)), definition=str(_require(item, "definition", path)),
+                source=str(_require(item, "source", path)), parents=tuple(parents),
+                synonyms=_strs(item.get("synonyms"), path, line, "synonyms"),
+                cues=_strs(item.get("cues"), path, line, "cues"), defined_as=_plain(item.get("defined_as")),
+                file=name, line=line)
+    path = directory / "assertions.yaml"
+    for item in read_yaml(path) or []:
+        line = item.get("__line__", 0)
+        src.assertions.append(Assertion(
+            s=_require(item, "s", path), p=_require(item, "p", path), o=_require(item, "o", path),
+            source=_require(item, "src", path), typicality=item.get("t", "always"), rank=item.get("rank"),
+            share=float(item["share"]) if item.get("share") is not None else None, region=item.get("region"),
+            note=item.get("note"), inherit=bool(item.get("inherit", True)), file="assertions.yaml", line=line))
+    path = directory / "rules.yaml"
+    if path.exists():
+        for item in read_yaml(path) or []:
+            line = item.get("__line__", 0)
+            src.rules.append(Rule(
+                id=_require(item, "id", path), label=_require(item, "label", path), order=int(_require(item, "order", path)),
+                urgency=_require(item, "urgency", path), source=_require(item, "source", path),
+                definition=_require(item, "definition", path),
+                requires_all=_strs(item.get("requires_all"), path, line, "requires_all"),
+                requires_any=_strs(item.get("requires_any"), path, line, "requires_any"),
+                specialists=_strs(item.get("specialists"), path, line, "specialists"),
+                min_pain_days=item.get("min_pain_days"), default=bool(item.get("default"))))
+    path = directory / "xrefs.tsv"
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split("\t")
+        for n, row in enumerate(lines[1:], start=2):
+            if not row.strip() or row.startswith("#"):
+                continue
+            cells = dict(zip(header, row.split("\t")))
+            if len(row.split("\t")) < 5:
+                raise SourceError(path, n, "expected tab-separated id, scheme, code, mapping, source, note")
+            src.xrefs.append(Xref(cells["id"], cells["scheme"], cells["code"], cells["mapping"], cells["source"], cells.get("note", "")))
+    _check(src, directory)
+    return src
+
+
+def _plain(value: Any) -> Any:
+    """Strip the ``__line__`` bookkeeping from nested structures."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _check(src: OntologySource, directory: Path) -> None:
+    ents, props, sources = src.entities, src.properties, src.sources
+    labels: dict[str, str] = {}
+    for e in ents.values():
+        path = directory / e.file
+        if e.source not in sources:
+            raise SourceError(path, e.line, f"{e.id}: unknown source '{e.source}'")
+        key = e.label.lower()
+        if key in labels:
+            raise SourceError(path, e.line, f"{e.id}: label '{e.label}' is already used by {labels[key]}")
+        labels[key] = e.id
+        for p in e.parents:
+            if p.id not in ents:
+                raise SourceError(path, e.line, f"{e.id}: unknown parent '{p.id}'" + _suggest(p.id, ents))
+            if p.source and p.source not in sources:
+                raise SourceError(path, e.line, f"{e.id}: unknown source '{p.source}'")
+            if p.rank and p.rank not in src.ranks:
+                raise SourceError(path, e.line, f"{e.id}: unknown rank '{p.rank}'")
+        if not e.parents and e.id not in src.kinds:
+            raise SourceError(path, e.line, f"{e.id}: has no parent and is not a top class of schema.yaml kinds")
+        for ref in _refs(e.defined_as):
+            if ref not in ents and ref not in props:
+                raise SourceError(path, e.line, f"{e.id}: defined_as names unknown '{ref}'" + _suggest(ref, ents))
+    for a in src.assertions:
+        path = directory / a.file
+        for ref in (a.s, a.o) + ((a.region,) if a.region else ()):
+            if ref not in ents:
+                raise SourceError(path, a.line, f"unknown entity '{ref}'" + _suggest(ref, ents))
+        if a.p not in props:
+            raise SourceError(path, a.line, f"unknown property '{a.p}'" + _suggest(a.p, props))
+        if a.source not in sources:
+            raise SourceError(path, a.line, f"unknown source '{a.source}'" + _suggest(a.source, sources))
+        if a.typicality not in src.typicality:
+            raise SourceError(path, a.line, f"unknown typicality '{a.typicality}'; use one of {', '.join(src.typicality)}")
+        if a.rank and a.rank not in src.ranks:
+            raise SourceError(path, a.line, f"unknown rank '{a.rank}'; use one of {', '.join(src.ranks)}")
+    for r in src.rules:
+        for ref in r.requires_all + r.requires_any + r.specialists + (r.urgency,):
+            if ref not in ents:
+                raise SourceError(directory / "rules.yaml", None, f"rule {r.id}: unknown entity '{ref}'" + _suggest(ref, ents))
+    for x in src.xrefs:
+        if x.id not in ents:
+            raise SourceError(directory / "xrefs.tsv", None, f"unknown entity '{x.id}'" + _suggest(x.id, ents))
+        if x.source not in sources:
+            raise SourceError(directory / "xrefs.tsv", None, f"{x.id}: unknown source '{x.source}'")
+
+
+def _refs(expr: Any) -> list[str]:
+    if expr is None:
+        return []
+    if isinstance(expr, str):
+        return [expr]
+    if isinstance(expr, dict):
+        out: list[str] = []
+        for key, value in expr.items():
+            if key == "some":
+                out += [value[0], *_refs(value[1])]
+            else:
+                for v in value:
+                    out += _refs(v)
+        return out
+    return []
+
+
+def _suggest(name: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""

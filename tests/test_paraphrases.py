@@ -1,0 +1,464 @@
+"""Paraphrase robustness of ``kg.ask``.
+
+Every public competency question is asked in two user-style rewordings (a patient,
+a student or a clinician might type them). A rewording must give the same answer
+as the original: every name in ``must_include`` matches some answer and no name in
+``must_exclude`` does. Entities that are defensible either way are simply not
+listed, so extra answers are not penalised.
+
+The module is self-contained: the expected names are copied here and the name
+matcher below re-implements the scoring rules (lower-case, drop punctuation and
+generic words, singularise plurals, also accept the text inside / outside a
+parenthesis).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import spineKG
+
+# --------------------------------------------------------------------------- matcher
+
+_IGNORED_WORDS = frozenset({
+    "spinal", "spine", "tumor", "tumors", "tumour", "tumours", "the", "a", "an", "of",
+    "neoplasm", "neoplasms", "about", "approximately", "roughly",
+})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PAREN = re.compile(r"^(.*?)\((.*?)\)(.*)$")
+
+
+def _to_singular(word: str) -> str:
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith("ae"):
+        return word[:-1]
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _canonical(text: str) -> str:
+    tokens = _NON_ALNUM.sub(" ", text.lower()).split()
+    content = [t for t in tokens if t not in _IGNORED_WORDS] or tokens
+    return " ".join(_to_singular(t) for t in content)
+
+
+def name_forms(text: str) -> set[str]:
+    """All normalised forms under which ``text`` may match."""
+    forms = {_canonical(text)}
+    paren = _PAREN.match(text)
+    if paren:
+        before, inside, after = paren.groups()
+        forms.add(_canonical(f"{before} {after}"))
+        forms.add(_canonical(inside))
+    forms.discard("")
+    return forms
+
+
+def _forms_of_answer(answer: dict) -> set[str]:
+    texts = [answer.get("label", "")] + list(answer.get("synonyms") or [])
+    out: set[str] = set()
+    for t in texts:
+        if isinstance(t, str):
+            out |= name_forms(t)
+    return out
+
+
+def name_matches(expected: str, answers: list[dict]) -> bool:
+    wanted = name_forms(expected)
+    return any(wanted & _forms_of_answer(a) for a in answers)
+
+
+# --------------------------------------------------------------------------- cases
+# (id, question, must_include, must_exclude); ids are <public id>-a / -b.
+
+CASES: list[tuple[str, str, list[str], list[str]]] = [
+    # ---- classification
+    ("pub-cls-01-a", "Spinal tumors fall into which two broad categories?",
+     ["primary tumor", "secondary tumor"],
+     ["hemangioma", "meningioma", "extradural tumor", "intramedullary tumor"]),
+    ("pub-cls-01-b", "Into what two basic groups are tumors of the spine divided?",
+     ["primary tumor", "secondary tumor"],
+     ["hemangioma", "meningioma", "extradural tumor", "intramedullary tumor"]),
+
+    ("pub-cls-02-a", "Which tumors of the spine are malignant?",
+     ["metastatic tumor", "osteosarcoma", "multiple myeloma"],
+     ["hemangioma", "schwannoma", "neurofibroma"]),
+    ("pub-cls-02-b", "What kinds of spine tumor count as cancer?",
+     ["metastatic tumor", "osteosarcoma", "multiple myeloma"],
+     ["hemangioma", "schwannoma", "neurofibroma"]),
+
+    ("pub-cls-03-a", "Which spine tumors are typically not cancerous?",
+     ["hemangioma", "meningioma", "schwannoma", "neurofibroma"],
+     ["osteosarcoma", "multiple myeloma", "metastatic tumor"]),
+    ("pub-cls-03-b", "What types of tumor in the spine are generally benign?",
+     ["hemangioma", "meningioma", "schwannoma", "neurofibroma"],
+     ["osteosarcoma", "multiple myeloma", "metastatic tumor"]),
+
+    ("pub-cls-04-a", "Which tumors that start in the spine itself are cancerous?",
+     ["osteosarcoma", "multiple myeloma"],
+     ["metastatic tumor", "hemangioma"]),
+    ("pub-cls-04-b", "What cancerous tumors originate in the spinal column rather than spreading there from elsewhere?",
+     ["osteosarcoma", "multiple myeloma"],
+     ["metastatic tumor", "hemangioma"]),
+
+    ("pub-cls-05-a", "Which kind of spinal tumor is seen most often?",
+     ["metastatic tumor"],
+     ["hemangioma", "osteosarcoma", "multiple myeloma", "meningioma"]),
+    ("pub-cls-05-b", "What type of tumor do doctors find most frequently in the spine?",
+     ["metastatic tumor"],
+     ["hemangioma", "osteosarcoma", "multiple myeloma", "meningioma"]),
+
+    ("pub-cls-06-a", "Which tumors originate in the spine itself?",
+     ["hemangioma", "osteosarcoma", "multiple myeloma", "meningioma", "schwannoma",
+      "neurofibroma", "astrocytoma", "ependymoma"],
+     ["metastatic tumor"]),
+    ("pub-cls-06-b", "List the tumor types that begin in the spinal column instead of spreading to it from another organ.",
+     ["hemangioma", "osteosarcoma", "multiple myeloma", "meningioma", "schwannoma",
+      "neurofibroma", "astrocytoma", "ependymoma"],
+     ["metastatic tumor"]),
+
+    ("pub-cls-07-a", "What cancers commonly metastasize to the spine?",
+     ["lung cancer", "breast cancer", "prostate cancer"],
+     ["osteosarcoma", "multiple myeloma", "hemangioma"]),
+    ("pub-cls-07-b", "Which types of cancer are most likely to spread to the backbone?",
+     ["lung cancer", "breast cancer", "prostate cancer"],
+     ["osteosarcoma", "multiple myeloma", "hemangioma"]),
+
+    # ---- location
+    ("pub-loc-01-a", "In which spinal region are tumors found most often?",
+     ["thoracic spine"],
+     ["cervical spine", "lumbar spine"]),
+    ("pub-loc-01-b", "Are spinal tumors most common in the neck, the upper or middle back, or the lower back?",
+     ["thoracic spine"],
+     ["cervical spine", "lumbar spine"]),
+
+    ("pub-loc-02-a", "What share of spinal tumors occur in the lower back?",
+     ["20%"],
+     ["70%", "10%"]),
+    ("pub-loc-02-b", "Roughly what percent of tumors of the spine are found in the lumbar region?",
+     ["20%"],
+     ["70%", "10%"]),
+
+    ("pub-loc-03-a", "Which spinal region is the most frequent site of intramedullary tumors?",
+     ["cervical spine"],
+     ["thoracic spine", "lumbar spine"]),
+    ("pub-loc-03-b", "Are tumors inside the spinal cord most often found in the neck, the mid back or the lower back?",
+     ["cervical spine"],
+     ["thoracic spine", "lumbar spine"]),
+
+    ("pub-loc-04-a", "Do spinal metastases usually sit outside the dura, inside the dura, or within the spinal cord itself?",
+     ["extradural"],
+     ["intramedullary", "intradural-extramedullary"]),
+    ("pub-loc-04-b", "Relative to the spinal cord and its dural covering, where are secondary spinal tumors typically located?",
+     ["extradural"],
+     ["intramedullary", "intradural-extramedullary"]),
+
+    ("pub-loc-05-a", "Which spinal tumors are intradural but extramedullary?",
+     ["meningioma", "schwannoma", "neurofibroma"],
+     ["astrocytoma", "hemangioma", "osteosarcoma", "multiple myeloma"]),
+    ("pub-loc-05-b", "What tumors develop within the dural sac yet outside the cord itself?",
+     ["meningioma", "schwannoma", "neurofibroma"],
+     ["astrocytoma", "hemangioma", "osteosarcoma", "multiple myeloma"]),
+
+    ("pub-loc-06-a", "What are the most frequent types of tumor that grow within the spinal cord?",
+     ["astrocytoma", "ependymoma"],
+     ["meningioma", "schwannoma", "neurofibroma", "hemangioma", "osteosarcoma",
+      "multiple myeloma", "metastatic tumor"]),
+    ("pub-loc-06-b", "Which intramedullary tumors are seen most often?",
+     ["astrocytoma", "ependymoma"],
+     ["meningioma", "schwannoma", "neurofibroma", "hemangioma", "osteosarcoma",
+      "multiple myeloma", "metastatic tumor"]),
+
+    ("pub-loc-07-a", "Which tumors grow outside the dura mater?",
+     ["metastatic tumor", "hemangioma", "osteosarcoma", "multiple myeloma"],
+     ["astrocytoma"]),
+    ("pub-loc-07-b", "What kinds of spinal tumor are epidural?",
+     ["metastatic tumor", "hemangioma", "osteosarcoma", "multiple myeloma"],
+     ["astrocytoma"]),
+
+    ("pub-loc-08-a", "From which type of cell do tumors inside the spinal cord develop?",
+     ["glial cells"],
+     ["nerve roots", "meninges"]),
+    ("pub-loc-08-b", "Intramedullary tumors originate from what kind of cells?",
+     ["glial cells"],
+     ["nerve roots", "meninges"]),
+
+    # ---- symptoms
+    ("pub-sym-01-a", "What does spinal tumor pain feel like?",
+     ["deep ache", "sharp or shock-like pain", "night pain", "morning pain",
+      "pain worse with touch or compression"],
+     ["unplanned weight loss", "fever"]),
+    ("pub-sym-01-b", "How would a patient describe the back pain caused by a tumor in the spine?",
+     ["deep ache", "sharp or shock-like pain", "night pain", "morning pain",
+      "pain worse with touch or compression"],
+     ["unplanned weight loss", "fever"]),
+
+    ("pub-sym-02-a", "Which warning signs alongside back pain mean I should get medical help right away?",
+     ["loss of appetite", "unplanned weight loss", "nausea", "vomiting", "fever", "chills", "shakes"],
+     ["deep ache", "morning pain"]),
+    ("pub-sym-02-b", "If back pain comes with which other symptoms should it be checked by a doctor urgently?",
+     ["loss of appetite", "unplanned weight loss", "nausea", "vomiting", "fever", "chills", "shakes"],
+     ["deep ache", "morning pain"]),
+
+    ("pub-sym-03-a", "What kinds of neurological damage can be caused by a tumor on the spine?",
+     ["radiculopathy", "myelopathy", "cauda equina syndrome"],
+     ["fever", "unplanned weight loss"]),
+    ("pub-sym-03-b", "A spine tumor can lead to which neurologic deficits?",
+     ["radiculopathy", "myelopathy", "cauda equina syndrome"],
+     ["fever", "unplanned weight loss"]),
+
+    ("pub-sym-04-a", "What symptoms indicate cauda equina syndrome?",
+     ["saddle numbness", "walking difficulty", "loss of bowel control", "loss of bladder control"],
+     ["fever", "loss of appetite"]),
+    ("pub-sym-04-b", "How does cauda equina syndrome show itself in a patient?",
+     ["saddle numbness", "walking difficulty", "loss of bowel control", "loss of bladder control"],
+     ["fever", "loss of appetite"]),
+
+    ("pub-sym-05-a", "If a tumor in the lower back presses on a nerve root, where might the symptoms spread?",
+     ["legs"],
+     ["chest", "arms"]),
+    ("pub-sym-05-b", "Where in the body are radicular symptoms from a lumbar spine tumor felt?",
+     ["legs"],
+     ["chest", "arms"]),
+
+    # ---- mechanisms
+    ("pub-mech-01-a", "Why does a tumor in the spine make your back hurt?",
+     ["bone expansion", "bone weakening", "vertebral fracture", "spinal cord compression",
+      "nerve root compression", "spinal instability"],
+     ["unplanned weight loss", "night pain"]),
+    ("pub-mech-01-b", "By what mechanisms do spinal tumors produce back pain?",
+     ["bone expansion", "bone weakening", "vertebral fracture", "spinal cord compression",
+      "nerve root compression", "spinal instability"],
+     ["unplanned weight loss", "night pain"]),
+
+    ("pub-mech-02-a", "Why does myelopathy happen?",
+     ["spinal cord compression"],
+     ["nerve root compression"]),
+    ("pub-mech-02-b", "How does a spinal tumor bring about myelopathy?",
+     ["spinal cord compression"],
+     ["nerve root compression"]),
+
+    # ---- risk factors
+    ("pub-risk-01-a", "What raises a person's risk of having a malignant spinal tumor?",
+     ["age over 50", "cancer history"],
+     ["night pain", "deep ache"]),
+    ("pub-risk-01-b", "Which people are more likely to get a cancerous tumor in the spine?",
+     ["age over 50", "cancer history"],
+     ["night pain", "deep ache"]),
+
+    ("pub-risk-02-a", "Which people are most likely to develop a meningioma of the spine?",
+     ["female sex", "middle age or older"],
+     ["male sex"]),
+    ("pub-risk-02-b", "Spinal meningiomas tend to affect what kind of patients?",
+     ["female sex", "middle age or older"],
+     ["male sex"]),
+
+    # ---- diagnostics
+    ("pub-dx-01-a", "What steps do doctors go through to diagnose a tumor in the spine?",
+     ["patient history", "physical exam", "medical imaging", "biopsy"],
+     ["radiation therapy", "chemotherapy"]),
+    ("pub-dx-01-b", "What is involved in the diagnostic workup for a suspected spinal tumor?",
+     ["patient history", "physical exam", "medical imaging", "biopsy"],
+     ["radiation therapy", "chemotherapy"]),
+
+    ("pub-dx-02-a", "What scans might a doctor order if they think I have a spine tumor?",
+     ["mri", "ct scan", "pet scan", "bone scan"],
+     ["blood test", "percutaneous needle biopsy"]),
+    ("pub-dx-02-b", "Which kinds of imaging are used to look for a tumor in the spine?",
+     ["mri", "ct scan", "pet scan", "bone scan"],
+     ["blood test", "percutaneous needle biopsy"]),
+
+    ("pub-dx-03-a", "What scan can tell whether a spinal tumor is within the cord or outside it?",
+     ["gadolinium-enhanced mri"],
+     ["ct scan", "pet scan", "bone scan", "blood test"]),
+    ("pub-dx-03-b", "How can doctors determine if a tumor lies inside the spinal cord versus outside of it?",
+     ["gadolinium-enhanced mri"],
+     ["ct scan", "pet scan", "bone scan", "blood test"]),
+
+    ("pub-dx-04-a", "Which scan shows bone in more detail than an X-ray and is now often the first test for spine problems?",
+     ["ct scan"],
+     ["x-ray", "pet scan", "bone scan"]),
+    ("pub-dx-04-b", "What imaging test is increasingly ordered first for suspected spine problems because it shows the bones better than plain X-rays?",
+     ["ct scan"],
+     ["x-ray", "pet scan", "bone scan"]),
+
+    ("pub-dx-05-a", "Which kind of biopsy is most often done for a spinal tumor?",
+     ["percutaneous needle biopsy"],
+     ["open biopsy", "incisional biopsy", "excisional biopsy"]),
+    ("pub-dx-05-b", "What biopsy technique is used most frequently for tumors of the spine?",
+     ["percutaneous needle biopsy"],
+     ["open biopsy", "incisional biopsy", "excisional biopsy"]),
+
+    ("pub-dx-06-a", "How can doctors confirm that a spinal metastasis started as breast or prostate cancer?",
+     ["blood test"],
+     ["strength", "reflexes"]),
+    ("pub-dx-06-b", "What test helps show whether cancer that spread to the spine originally came from the breast or prostate?",
+     ["blood test"],
+     ["strength", "reflexes"]),
+
+    ("pub-dx-07-a", "When a doctor takes my medical history for a suspected spine tumor, what will they ask about?",
+     ["current symptoms", "pre-existing conditions", "past illnesses", "injuries", "medications",
+      "diet and lifestyle", "family history"],
+     ["reflexes", "mri"]),
+    ("pub-dx-07-b", "What topics does a patient history cover?",
+     ["current symptoms", "pre-existing conditions", "past illnesses", "injuries", "medications",
+      "diet and lifestyle", "family history"],
+     ["reflexes", "mri"]),
+
+    # ---- treatments
+    ("pub-tx-01-a", "How are spinal tumors treated?",
+     ["surgery", "radiation therapy", "chemotherapy", "immunotherapy"],
+     ["mri", "percutaneous needle biopsy"]),
+    ("pub-tx-01-b", "What treatments are available for a tumor in the spine?",
+     ["surgery", "radiation therapy", "chemotherapy", "immunotherapy"],
+     ["mri", "percutaneous needle biopsy"]),
+
+    ("pub-tx-02-a", "What does surgery for a spine tumor aim to achieve?",
+     ["tumor removal", "preserve neurological function", "maintain spinal stability"],
+     ["tumor shrinkage"]),
+    ("pub-tx-02-b", "What is the purpose of operating on a tumor of the spine?",
+     ["tumor removal", "preserve neurological function", "maintain spinal stability"],
+     ["tumor shrinkage"]),
+
+    ("pub-tx-03-a", "What kinds of radiotherapy are used to treat tumors of the spine?",
+     ["external beam radiation therapy", "stereotactic radiosurgery"],
+     ["pet scan", "bone scan", "chemotherapy"]),
+    ("pub-tx-03-b", "Which forms of radiation treatment exist for spinal tumors?",
+     ["external beam radiation therapy", "stereotactic radiosurgery"],
+     ["pet scan", "bone scan", "chemotherapy"]),
+
+    ("pub-tx-04-a", "What painkillers are given for spinal tumor pain?",
+     ["nerve pain medication", "opioids", "nsaids"],
+     ["chemotherapy", "immunotherapy"]),
+    ("pub-tx-04-b", "What medicines are used to control the pain from a tumor in the spine?",
+     ["nerve pain medication", "opioids", "nsaids"],
+     ["chemotherapy", "immunotherapy"]),
+
+    ("pub-tx-05-a", "Which surgery is among the most frequently performed for tumors of the spinal cord?",
+     ["laminectomy"],
+     ["stereotactic radiosurgery", "percutaneous needle biopsy"]),
+    ("pub-tx-05-b", "What operation is commonly done to remove a spinal cord tumor?",
+     ["laminectomy"],
+     ["stereotactic radiosurgery", "percutaneous needle biopsy"]),
+
+    ("pub-tx-06-a", "If a spine tumor can't be removed surgically, what treatment can be used?",
+     ["radiation therapy"],
+     ["surgery", "laminectomy"]),
+    ("pub-tx-06-b", "What is an option for treating a spinal tumor when an operation isn't possible?",
+     ["radiation therapy"],
+     ["surgery", "laminectomy"]),
+
+    ("pub-tx-07-a", "How are epidural spinal metastases treated?",
+     ["surgery", "radiation therapy", "external beam radiation therapy", "stereotactic radiosurgery",
+      "corticosteroids", "pain medication", "chemotherapy", "immunotherapy", "palliative care",
+      "rehabilitation"],
+     ["mri", "bone scan", "percutaneous needle biopsy"]),
+    ("pub-tx-07-b", "What therapies are used for cancer that has spread to the spine and sits outside the dura?",
+     ["surgery", "radiation therapy", "external beam radiation therapy", "stereotactic radiosurgery",
+      "corticosteroids", "pain medication", "chemotherapy", "immunotherapy", "palliative care",
+      "rehabilitation"],
+     ["mri", "bone scan", "percutaneous needle biopsy"]),
+
+    ("pub-tx-08-a", "Which spine tumors may be treated with chemotherapy?",
+     ["metastatic tumor", "osteosarcoma", "multiple myeloma"],
+     ["hemangioma", "schwannoma"]),
+    ("pub-tx-08-b", "For what kinds of spinal tumor might a doctor recommend chemo?",
+     ["metastatic tumor", "osteosarcoma", "multiple myeloma"],
+     ["hemangioma", "schwannoma"]),
+
+    ("pub-tx-09-a", "What helps patients regain nerve function after an operation for spinal metastases?",
+     ["rehabilitation"],
+     ["chemotherapy", "opioids"]),
+    ("pub-tx-09-b", "After surgery on a spinal tumor that has spread from elsewhere, what aids neurological recovery?",
+     ["rehabilitation"],
+     ["chemotherapy", "opioids"]),
+
+    # ---- urgency
+    ("pub-urg-01-a", "My back has hurt for two weeks even though I've been resting. What kind of specialist should I see?",
+     ["neurosurgeon", "orthopedic spine surgeon"],
+     []),
+    ("pub-urg-01-b", "Which type of doctor should evaluate back pain that persists despite a couple of weeks of self-care?",
+     ["neurosurgeon", "orthopedic spine surgeon"],
+     []),
+
+    ("pub-urg-02-a", "I've been losing weight without trying and my back hurts. How quickly should I see a doctor?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+    ("pub-urg-02-b", "How urgent is a medical check for back pain accompanied by unintentional weight loss?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+
+    ("pub-urg-03-a", "I was treated for breast cancer years ago and my back has just started hurting. When should I get it checked?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+    ("pub-urg-03-b", "How quickly does new back pain need to be evaluated in someone who previously had cancer?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+
+    ("pub-urg-04-a", "My back hurts and I can no longer control my bladder. How soon do I need to see a doctor?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+    ("pub-urg-04-b", "How urgent is back pain together with new loss of bladder control?",
+     ["immediate medical evaluation"],
+     ["self-care", "doctor visit"]),
+
+    # ---- properties
+    ("pub-prop-01-a", "What is the typical growth rate of intradural-extramedullary tumors?",
+     ["slow-growing"],
+     ["fast-growing"]),
+    ("pub-prop-01-b", "Do tumors inside the dura but outside the spinal cord tend to grow slowly or quickly?",
+     ["slow-growing"],
+     ["fast-growing"]),
+
+    # ---- multi-hop
+    ("pub-mh-01-a", "Which spinal tumors in the neck region can cause myelopathy?",
+     ["astrocytoma", "ependymoma"],
+     ["spinal cord compression", "cauda equina syndrome", "lumbar spine"]),
+    ("pub-mh-01-b", "What kinds of tumor produce myelopathy in the cervical region of the spine?",
+     ["astrocytoma", "ependymoma"],
+     ["spinal cord compression", "cauda equina syndrome", "lumbar spine"]),
+]
+
+
+# --------------------------------------------------------------------------- tests
+
+@pytest.fixture(scope="module")
+def kg() -> spineKG.KnowledgeGraph:
+    return spineKG.load()
+
+
+def test_matcher_rules() -> None:
+    assert name_forms("Metastatic Tumors") == {"metastatic"}
+    assert name_matches("cervical spine", [{"label": "cervical", "synonyms": []}])
+    assert name_matches("laminae", [{"label": "lamina", "synonyms": []}])
+    assert name_matches("ct scan", [{"label": "computed tomography (CT scan)", "synonyms": []}])
+    assert name_matches("secondary tumor", [{"label": "metastatic tumor", "synonyms": ["secondary tumor"]}])
+    assert not name_matches("myelopathy", [{"label": "radiculopathy", "synonyms": ["nerve root pain"]}])
+
+
+def test_every_public_question_has_two_rewordings() -> None:
+    ids = [c[0] for c in CASES]
+    assert len(ids) == len(set(ids)) == 92
+    stems = {i[:-2] for i in ids}
+    assert len(stems) == 46
+    assert all({f"{s}-a", f"{s}-b"} <= set(ids) for s in stems)
+
+
+@pytest.mark.parametrize(
+    ("question", "must_include", "must_exclude"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_paraphrase(kg: spineKG.KnowledgeGraph, question: str,
+                    must_include: list[str], must_exclude: list[str]) -> None:
+    answers = kg.ask(question).to_dict().get("answers", [])
+    missing = [n for n in must_include if not name_matches(n, answers)]
+    wrong = [n for n in must_exclude if name_matches(n, answers)]
+    got = [a.get("label") for a in answers]
+    assert not missing and not wrong, (
+        f"{question!r}: missing={missing} wrong={wrong} got={got}"
+    )
