@@ -31,6 +31,8 @@ MAX_CHARS = 1000
 NEGATIONS = {"not", "dont", "doesnt", "don", "doesn", "isn", "aren", "t", "without", "never", "except", "non", "isnt",
              "arent", "no", "nt", "cannot", "other than"}
 WH = {"which", "what", "where", "who", "how", "whom", "when", "list", "name", "show", "give", "tell"}
+# wh-words after which a named category is the kind of answer ("which tumors", "what treatments")
+WH_CATEGORY = {"which", "what", "list", "name", "give", "tell"}
 STOP = {"the", "a", "an", "of", "in", "on", "to", "for", "is", "are", "do", "doe", "does", "can", "could", "be", "been",
         "with", "and", "or", "that", "this", "there", "it", "its", "my", "i", "me", "what", "which", "who", "how", "where",
         "when", "why", "should", "would", "will", "may", "might", "from", "by", "at", "as", "have", "ha", "has", "had",
@@ -162,7 +164,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     """The answer kind: the category named right after a wh-word, else the earliest cue of a category."""
     words = [t.word for t in p.tokens]
     candidates: list[tuple[int, str, Mention | None]] = []
-    wh_pos = [i for i, w in enumerate(words) if w in WH]
+    wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY]
     for m in p.mentions:
         iri = _pick(kg, m)
         if not _is_category(kg, iri):
@@ -173,16 +175,21 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             gap = [words[k] for k in range(max(wh_pos[0], 0), m.start)]
             if not any(g in ("do", "doe", "does", "can", "should", "did") for g in gap[1:]) or m.start - wh_pos[0] <= 1:
                 candidates.append((m.start, iri, m))
+    cue_candidates: list[tuple[int, str, Mention | None]] = []
     for n in range(len(words)):
         for length in range(5, 0, -1):
             phrase = " ".join(words[n:n + length])
             if len(words[n:n + length]) == length and phrase in kg.index.cues:
                 for iri in sorted(kg.index.cues[phrase]):
-                    candidates.append((n, iri, None))
+                    # cues that open with a wh-word ("how soon", "when should") outrank verbs ("treated")
+                    cue_candidates.append((n - (1000 if words[n] in WH else 0), iri, None))
                 break
+    candidates.sort(key=lambda c: c[0])
+    cue_candidates.sort(key=lambda c: c[0])
+    candidates = candidates + cue_candidates if candidates and (not cue_candidates or cue_candidates[0][0] >= 0) \
+        else cue_candidates + candidates
     if not candidates:
         return
-    candidates.sort(key=lambda c: c[0])
     pos, head, mention = candidates[0]
     # a more specific category named anywhere refines a head that came from a cue ("where ... radiate")
     for _, iri, m in candidates[1:] if mention is None else ():
@@ -196,14 +203,14 @@ def _direct(p: _Parse) -> None:
     mention = p.head_mention
     if mention is not None and not p.rank:
         words = [t.word for t in p.tokens]
-        before = words[max(0, mention.start - 3):mention.start]
-        p.direct = any(w in ("type", "kind", "form", "general") for w in before) or any(
-            w in ("type", "types", "general") for w in mention.text.lower().split())
+        before = words[max(0, mention.start - 4):mention.start]
+        broad = ("general", "basic", "broad", "main", "two", "three")
+        p.direct = any(w in broad for w in before) or any(w in broad for w in mention.text.lower().split())
 
 
 def _modifiers(p: _Parse) -> None:
     text = " ".join(t.word for t in p.tokens)
-    if re.search(r"\bone of the most (common|frequent)\b", text):
+    if re.search(r"\b(one of the most|among the most) (common|frequent)", text):
         p.rank = "common"
     elif re.search(r"\b(most (common|commonly|often|frequent|frequently|likely)|the most|commonest)\b", text):
         p.rank = "most_common"
@@ -262,13 +269,14 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
 def _group_tumor_phrases(kg: "KnowledgeGraph", p: _Parse) -> list[list[Mention]]:
     """Adjacent mentions that together describe one kind of tumor ("metastatic extradural tumors")."""
     groups: list[list[Mention]] = []
+    head_kinds = kg.index.entities[p.head].kinds if p.head else ()
     for m in p.mentions:
         if m is p.head_mention:
             continue
         kinds = {k for i in m.iris for k in kg.index.entities[i].kinds}
         tumorish = "tumor" in kinds or any(kg.index.is_a(i, str(SKG.Behaviour)) or kg.index.is_a(i, str(SKG.SpinalCompartment))
                                            for i in m.iris)
-        if groups and tumorish and groups[-1][-1].end == m.start and _tumorish(kg, groups[-1][-1]) and (
+        if groups and tumorish and "treatment" in head_kinds and groups[-1][-1].end == m.start and _tumorish(kg, groups[-1][-1]) and (
                 "tumor" in kinds or "tumor" in {k for i in groups[-1][-1].iris for k in kg.index.entities[i].kinds}):
             groups[-1].append(m)
         else:
