@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .index import Index, UnknownTermError
 from .linking import Mention, link, tokenize
@@ -217,6 +217,3 @@ def load() -> KnowledgeGraph:
 
     return KnowledgeGraph(EmbeddedStore())
 
-
-def entities_of(results: Iterable[Any]) -> list[Entity]:
-    return [r.entity for r in results]

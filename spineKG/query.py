@@ -154,10 +154,6 @@ class Engine:
             d["depth"] = 1 + max((self._depth(p) for p in d["premises"] if p in self._axioms), default=0) if d["premises"] else 0
         return d["depth"]
 
-    def axiom(self, a: str) -> dict[str, Any]:
-        self._load_axioms({a})
-        return self._axioms[a]
-
     def evidence(self, a: str) -> Evidence:
         d = self._axioms[a]
         ent = self.entity
@@ -202,10 +198,6 @@ def _rank_ok(rank: str, info: dict[str, Any]) -> bool:
 
 def _strength(r: Result) -> float:
     return sum(TYPICALITY_RANK[e.typicality] for e in r.evidence) / max(1, len(r.evidence))
-
-
-def entity_kind_head(kind: str) -> str:
-    return str(SKG[KIND_HEADS[kind]])
 
 
 KIND_HEADS = {
