@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .index import UnknownTermError, norm
+from .index import UnknownTermError
 from .linking import Mention, Token, link, tokenize
 from .model import Constraint, Entity, Query, Result, Results
 from .query import to_sparql
@@ -222,9 +222,7 @@ def _modifiers(p: _Parse) -> None:
 
 def _pick(kg: "KnowledgeGraph", m: Mention) -> str:
     """One entity for a mention: the one whose label is the mention, else the most general."""
-    if len(m.iris) == 1:
-        return next(iter(m.iris))
-    return sorted(m.iris, key=lambda i: (norm(kg.index.entities[i].label) != norm(m.text), len(kg.index.ancestors[i]), i))[0]
+    return kg.index.best(m.iris, m.text)
 
 
 def _negated(p: _Parse, m: Mention) -> bool:

@@ -173,9 +173,12 @@ class Index:
         if kind:
             iris = {i for i in iris if kind in self.entities[i].kinds} or (set() if iris else iris)
         if iris:
-            # prefer the entity whose own label matches, then the most general one
-            return self.entities[sorted(iris, key=lambda i: (norm(self.entities[i].label) != norm(text), len(self.ancestors[i]), i))[0]]
+            return self.entities[self.best(iris, text)]
         raise UnknownTermError(str(name), self.suggest(text, kind), kind)
+
+    def best(self, iris: set[str] | frozenset[str], text: str) -> str:
+        """Of several entities a name matches, the one whose own label it is, else the most general."""
+        return sorted(iris, key=lambda i: (norm(self.entities[i].label) != norm(text), len(self.ancestors[i]), i))[0]
 
     def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
         pool = {name: iris for name, iris in self.names.items()
