@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .index import UnknownTermError
+from .index import UnknownTermError, norm
 from .linking import Mention, Token, link, tokenize
 from .model import Constraint, Entity, Query, Result, Results
-from .query import to_sparql
+from .query import RDFS_SUBCLASS, to_sparql
 from .vocab import SKG
 
 if TYPE_CHECKING:
@@ -100,6 +100,8 @@ class _Parse:
     typical: bool = False
     share: bool = False
     dropped: list[str] = field(default_factory=list)
+    cue_spans: list[tuple[int, int]] = field(default_factory=list)
+    options: list[Mention] = field(default_factory=list)
 
 
 def ask(kg: "KnowledgeGraph", question: str) -> Answer:
@@ -127,6 +129,9 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     query = Query(head=p.head, constraints=tuple(cons), direct=p.direct, rank=p.rank, kind=head_ent.label if head_ent else "")
     results = kg.engine.run(query)
     items = list(results.items)
+    if p.options:   # a choice question: answer among the alternatives it offers
+        offered = {i for m in p.options for i in m.iris}
+        items = [r for r in items if any(kg.index.is_a(r.entity.iri, o) for o in offered)]
     if p.typical:
         items.sort(key=lambda r: -min((_trank(e.typicality) for e in r.evidence), default=5))
     return Answer(text, tuple(items), _interpretation(kg, p, query, results))
@@ -161,12 +166,19 @@ def _is_category(kg: "KnowledgeGraph", iri: str) -> bool:
 
 
 def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
-    """The answer kind: the category named right after a wh-word, else the earliest cue of a category."""
+    """The answer kind, by the first rule that applies:
+
+    1. the category named right after a wh-word ("which tumors", "what two basic groups");
+    2. a cue phrase of a category, those opening with a wh-word first ("how soon", "where", "what helps");
+    3. a choice between alternatives ("... in the neck, the upper back or the lower back?"): their category;
+    4. otherwise the kind of the first thing the question names ("what topics does a patient history cover").
+    A more specific cue refines a cue-given head ("where ... radiate" asks for body areas).
+    """
     words = [t.word for t in p.tokens]
     candidates: list[tuple[int, str, Mention | None]] = []
     wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY]
     for m in p.mentions:
-        iri = _pick(kg, m)
+        iri = _pick_head(kg, p, m)
         if not _is_category(kg, iri):
             continue
         # "which X", "what are the (two general) types of X", "for which X"
@@ -176,6 +188,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             if not any(g in ("do", "doe", "does", "can", "should", "did") for g in gap[1:]) or m.start - wh_pos[0] <= 1:
                 candidates.append((m.start, iri, m))
     cue_candidates: list[tuple[int, str, Mention | None]] = []
+    spans: dict[str, tuple[int, int]] = {}
     for n in range(len(words)):
         for length in range(5, 0, -1):
             phrase = " ".join(words[n:n + length])
@@ -183,19 +196,65 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                 for iri in sorted(kg.index.cues[phrase]):
                     # cues that open with a wh-word ("how soon", "when should") outrank verbs ("treated")
                     cue_candidates.append((n - (1000 if words[n] in WH else 0), iri, None))
+                    spans[iri] = (n, n + length)
                 break
     candidates.sort(key=lambda c: c[0])
     cue_candidates.sort(key=lambda c: c[0])
-    candidates = candidates + cue_candidates if candidates and (not cue_candidates or cue_candidates[0][0] >= 0) \
+    ordered = candidates + cue_candidates if candidates and (not cue_candidates or cue_candidates[0][0] >= 0) \
         else cue_candidates + candidates
-    if not candidates:
+    if not ordered:
+        _choice_or_first(kg, p)
         return
-    pos, head, mention = candidates[0]
-    # a more specific category named anywhere refines a head that came from a cue ("where ... radiate")
-    for _, iri, m in candidates[1:] if mention is None else ():
-        if kg.index.is_a(iri, head) and iri != head:
-            head, mention = iri, m
+    pos, head, mention = ordered[0]
+    if mention is None:
+        p.cue_spans.append(spans[head])
+        for _, iri, m in cue_candidates:
+            if kg.index.is_a(iri, head) and iri != head:
+                head = iri
+                p.cue_spans.append(spans[iri])
     p.head, p.head_mention = head, mention
+
+
+def _pick_head(kg: "KnowledgeGraph", p: _Parse, m: Mention) -> str:
+    """For a name of several categories ("purpose"), the one the rest of the question relates to."""
+    if len(m.iris) == 1:
+        return next(iter(m.iris))
+    others = [o for o in p.mentions if o is not m]
+    scored = []
+    for iri in m.iris:
+        score = sum(_connected(kg, iri, Constraint(tuple(sorted(o.iris)), ())) for o in others) if _is_category(kg, iri) else -1
+        scored.append((-score, kg.index.best({iri} | set(m.iris), m.text) != iri, iri))
+    return min(scored)[2]
+
+
+def _choice_or_first(kg: "KnowledgeGraph", p: _Parse) -> None:
+    """No category named or cued: a choice among alternatives, or the kind of the first entity named."""
+    words = [t.word for t in p.tokens]
+    if "or" in words:
+        orpos = max(i for i, w in enumerate(words) if w == "or")
+        last = next((m for m in p.mentions if m.start > orpos), None)
+        if last is not None:
+            kind_root = _category_of(kg, _pick(kg, last))
+            options = [m for m in p.mentions if _category_of(kg, _pick(kg, m)) == kind_root]
+            if kind_root and len(options) >= 2:
+                p.head = kind_root
+                p.options = options
+                return
+    for m in p.mentions:
+        e = kg.index.entities[_pick(kg, m)]
+        if e.kinds and e.kinds[0] not in ("specialist", "urgency"):
+            root = kg.index.roots.get(e.kind)
+            if root:
+                p.head = root
+                return
+
+
+def _category_of(kg: "KnowledgeGraph", iri: str) -> str | None:
+    """The closest category above an entity that is not a top class (regions, compartments, growth rates)."""
+    for a in kg.index.ancestors.get(iri, ()):
+        if any(not kg.index.parents.get(r) for r in kg.index.parents.get(a, ())) and kg.index.parents.get(a):
+            return a
+    return None
 
 
 def _direct(p: _Parse) -> None:
@@ -212,7 +271,7 @@ def _modifiers(p: _Parse) -> None:
     text = " ".join(t.word for t in p.tokens)
     if re.search(r"\b(one of the most|among the most) (common|frequent)", text):
         p.rank = "common"
-    elif re.search(r"\b(most (common|commonly|often|frequent|frequently|likely)|the most|commonest)\b", text):
+    elif re.search(r"\b(most (common|commonly|often|frequent|frequently)|the most|commonest)\b", text):
         p.rank = "most_common"
     elif re.search(r"\b(first line|first-line|used first|first choice|initial)\b", text):
         p.rank = "first_line"
@@ -230,6 +289,10 @@ def _negated(p: _Parse, m: Mention) -> bool:
     return any(w in NEGATIONS for w in window)
 
 
+SPATIAL = {"inside": "insideOf", "within": "insideOf", "under": "insideOf", "beneath": "insideOf",
+           "outside": "outsideOf", "beyond": "outsideOf"}
+
+
 def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
     head = p.head
     assert head is not None
@@ -243,20 +306,32 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
         # the question's own category ("which tumors", "increased risk") is not a constraint on itself
         if any(kg.index.is_a(head, i) for i in iris):
             continue
+        if any(m in p.options for m in group) or any(a <= group[0].start and group[-1].end <= b for a, b in p.cue_spans):
+            continue
+        if _vacuous_place(kg, p, group[0], head_ent):
+            continue
         text = " ".join(m.text for m in group)
+        iris = _spatial(kg, p, group[0], iris)
         targets = set(iris)
         for i in list(targets):
             targets |= kg.index.defined_by.get(i, set())
-        negate = _negated(p, group[0])
+        negate = _negated(p, group[0]) or _other_than(kg, p, iris)
         kinds = {k for i in iris for k in kg.index.entities[i].kinds}
         context = bool(kinds & {"location"}) and all(
             kg.index.is_a(i, str(SKG.SpinalRegion)) for i in iris)
         up = "tumor" in head_ent.kinds and bool(kinds & {"treatment", "diagnostic"})
-        if len(group) > 1 or ("treatment" in head_ent.kinds and "tumor" in kinds):
-            targets = _tumor_set(kg, group) if len(group) > 1 else targets
-            if "treatment" in head_ent.kinds:   # what treats a tumor treats its kinds, and some of its kinds
-                targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
+        if "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
+            # what treats a tumor treats its kinds, and some of its kinds
+            targets = _tumor_set(kg, group)
+            targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
+        elif "treatment" in kinds and _after(p, group[0]):
+            targets = _situations_after(kg, group[0]) or targets
         c = Constraint(tuple(sorted(targets)), (), negate, role=text, context=context, up=up)
+        verbs = _relation_words(kg, p, group[0])
+        if verbs:   # "originate in the spine": only that relation, if the graph has it for this kind of answer
+            narrowed = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
+            if c.negate or _connected(kg, head, narrowed):
+                c = narrowed
         if not negate and not _connected(kg, head, c):
             p.dropped.append(text)
             continue
@@ -264,19 +339,81 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
     return out
 
 
+def _other_than(kg: "KnowledgeGraph", p: _Parse, iris: set[str]) -> bool:
+    """'which *other* symptoms': entities of the asked kind named elsewhere are excluded, not required."""
+    m = p.head_mention
+    if m is None or m.start == 0 or p.tokens[m.start - 1].word not in ("other", "else", "additional"):
+        return False
+    return any(kg.index.is_a(i, p.head) for i in iris if p.head)
+
+
+def _after(p: _Parse, m: Mention) -> bool:
+    """'after surgery', 'following an operation'."""
+    before = [t.word for t in p.tokens[max(0, m.start - 3):m.start] if t.word not in ("a", "an", "the", "my", "their", "her", "his")]
+    return bool(before) and before[-1] in ("after", "following", "post")
+
+
+def _situations_after(kg: "KnowledgeGraph", m: Mention) -> set[str]:
+    """'after an operation': the clinical situations named as coming after that treatment."""
+    words = {w for i in m.iris for w in norm(kg.index.entities[i].label).split()} | set(norm(m.text).split())
+    root = kg.index.roots.get("indication")
+    return {i for name, iris in kg.index.names.items() if "after" in name.split() and words & set(name.split())
+            for i in iris if root and kg.index.is_a(i, root)}
+
+
+def _relation_words(kg: "KnowledgeGraph", p: _Parse, m: Mention) -> set[str]:
+    """Relations named by a verb just before a mention ("start in", "arise from", "spread to")."""
+    covered = {i for o in p.mentions for i in range(o.start, o.end)}
+    words = [t.word for n, t in enumerate(p.tokens) if max(0, m.start - 3) <= n < m.start and n not in covered]
+    found: set[str] = set()
+    for n in range(len(words)):
+        for length in (2, 1):
+            phrase = " ".join(words[n:n + length])
+            if len(words[n:n + length]) == length and phrase not in STOP and phrase in kg.index.relation_words:
+                found |= kg.index.relation_words[phrase]
+    return found
+
+
+def _spatial(kg: "KnowledgeGraph", p: _Parse, m: Mention, iris: set[str]) -> set[str]:
+    """'outside the cord', 'within the dura': the compartments defined by that relation to the structure."""
+    before = [t.word for t in p.tokens[max(0, m.start - 2):m.start]]
+    prep = next((SPATIAL[w] for w in reversed(before) if w in SPATIAL), None)
+    if prep is None or not all("anatomy" in kg.index.entities[i].kinds for i in iris):
+        return iris
+    prop = kg.index.strict_to_weak[str(SKG[prep])]
+    rows = kg.store.select(f"SELECT DISTINCT ?c WHERE {{ VALUES ?a {{ {' '.join(f'<{i}>' for i in iris)} }} ?c <{prop}> ?a }}")
+    found = {str(r[0]) for r in rows}
+    return found or iris
+
+
+def _vacuous_place(kg: "KnowledgeGraph", p: _Parse, m: Mention, head: Entity) -> bool:
+    """'a tumor in the spine': every spinal tumor is in the spine, so the phrase qualifies nothing."""
+    if str(SKG.SpinalColumn) not in m.iris:
+        return False
+    before = [t.word for t in p.tokens[max(0, m.start - 3):m.start]]
+    if _relation_words(kg, p, m):
+        return False
+    after_tumor = any("tumor" in kg.index.entities[i].kinds for o in p.mentions if o.end <= m.start and o.end >= m.start - 3
+                      for i in o.iris)
+    return bool(before) and before[-1] in ("in", "of", "on", "the") and (after_tumor or "tumor" in head.kinds)
+
+
 def _group_tumor_phrases(kg: "KnowledgeGraph", p: _Parse) -> list[list[Mention]]:
-    """Adjacent mentions that together describe one kind of tumor ("metastatic extradural tumors")."""
-    groups: list[list[Mention]] = []
+    """Mentions grouped into constraints. When treatments are asked for, everything the question says
+    about the tumor ("cancer that has spread to the spine and sits outside the dura") is one group:
+    the treatments of the tumors that fit all of it."""
     head_kinds = kg.index.entities[p.head].kinds if p.head else ()
+    groups: list[list[Mention]] = []
+    tumor_group: list[Mention] | None = None
     for m in p.mentions:
         if m is p.head_mention:
             continue
-        kinds = {k for i in m.iris for k in kg.index.entities[i].kinds}
-        tumorish = "tumor" in kinds or any(kg.index.is_a(i, str(SKG.Behaviour)) or kg.index.is_a(i, str(SKG.SpinalCompartment))
-                                           for i in m.iris)
-        if groups and tumorish and "treatment" in head_kinds and groups[-1][-1].end == m.start and _tumorish(kg, groups[-1][-1]) and (
-                "tumor" in kinds or "tumor" in {k for i in groups[-1][-1].iris for k in kg.index.entities[i].kinds}):
-            groups[-1].append(m)
+        if "treatment" in head_kinds and _tumorish(kg, m) and not _negated(p, m):
+            if tumor_group is None:
+                tumor_group = [m]
+                groups.append(tumor_group)
+            else:
+                tumor_group.append(m)
         else:
             groups.append([m])
     return groups

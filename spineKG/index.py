@@ -74,6 +74,7 @@ class Index:
     sources: dict[str, Source] = field(default_factory=dict)
     single_valued: set[str] = field(default_factory=set)
     defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
+    roots: dict[str, str] = field(default_factory=dict)               # kind -> its top class
 
     @classmethod
     def from_store(cls, store: Store) -> "Index":
@@ -117,8 +118,10 @@ class Index:
                     idx.names.setdefault(variant, set()).add(iri)
             for cue in d["cues"]:
                 idx.cues.setdefault(norm(cue), set()).add(iri)
-        for iri in idx.entities:
+        for iri, e in idx.entities.items():
             idx.ancestors[iri] = idx._closure(iri)
+            if not idx.parents[iri]:
+                idx.roots[e.kind] = iri
         for c, t in store.select("""
             SELECT ?c ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedTarget ?t }"""):
             idx.defined_by.setdefault(str(t), set()).add(str(c))

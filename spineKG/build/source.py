@@ -224,6 +224,12 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
                 requires_any=_strs(item.get("requires_any"), path, line, "requires_any"),
                 specialists=_strs(item.get("specialists"), path, line, "specialists"),
                 min_pain_days=item.get("min_pain_days"), default=bool(item.get("default"))))
+    for r in src.rules:   # a rule's single conditions call for its urgency: queryable as class-level edges
+        singles = list(r.requires_any) + (list(r.requires_all) if len(r.requires_all) == 1 else [])
+        for x in singles:
+            if "callsFor" in src.properties:
+                src.assertions.append(Assertion(s=x, p="callsFor", o=r.urgency, source=r.source,
+                                                note=f"triage rule {r.order}: {r.label}", file="rules.yaml"))
     path = directory / "xrefs.tsv"
     if path.exists():
         lines = path.read_text(encoding="utf-8").splitlines()
