@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     s.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE", help="bind a variable (repeatable)")
 
+    sc = sub.add_parser("score", help="compute a clinical instrument: sins, tokuhashi, tomita, noms",
+                        description="Options are the instrument's components, e.g. spinekg score sins --location junctional "
+                                    "--pain mechanical --bone-lesion lytic --alignment normal --collapse none --posterolateral none")
+    sc.add_argument("instrument", choices=("sins", "tokuhashi", "tomita", "noms"))
+    sc.add_argument("--json", action="store_true")
+
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
     b.add_argument("--out", help="output folder (default: ontology/)")
@@ -60,7 +66,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args, extra = _parser().parse_known_args(argv)
+    if extra and args.command != "score":
+        _parser().parse_args(argv)   # reports the unknown arguments and exits 2
+    args.extra = extra
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -80,7 +89,9 @@ def _user_error(exc: Exception) -> str | None:
     from .index import UnknownTermError
     from .store import SparqlError
 
-    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError)):
+    from .scores import ScoreInputError
+
+    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError, ScoreInputError)):
         return str(exc)
     if type(exc).__name__ == "SourceError":
         return str(exc)
@@ -99,6 +110,8 @@ def _run(args: argparse.Namespace) -> int:
         for path in report.outputs:
             print(f"wrote {path}")
         return 0
+    if args.command == "score":
+        return _score(args)
     from .kg import load
 
     kg = load()
@@ -128,6 +141,35 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "sparql":
         return _sparql(kg, args)
     raise AssertionError(args.command)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from . import scores
+
+    kwargs: dict[str, Any] = {}
+    extra = list(args.extra)
+    while extra:
+        flag = extra.pop(0)
+        if not flag.startswith("--"):
+            raise scores.ScoreInputError(f"unexpected argument {flag!r}; give components as --name value")
+        name, _, value = flag[2:].partition("=")
+        if not value:
+            if not extra or extra[0].startswith("--"):
+                raise scores.ScoreInputError(f"--{name} needs a value")
+            value = extra.pop(0)
+        kwargs[name.replace("-", "_")] = value
+    if args.instrument == "noms":
+        if "sins" in kwargs:
+            kwargs["sins"] = int(kwargs["sins"])
+        if "can_tolerate_surgery" in kwargs:
+            kwargs["can_tolerate_surgery"] = kwargs["can_tolerate_surgery"].lower() in ("yes", "true", "1")
+    fn = getattr(scores, args.instrument)
+    try:
+        result = fn(**kwargs)
+    except TypeError as exc:   # an unexpected keyword: name the valid components
+        raise scores.ScoreInputError(f"{args.instrument}: {exc}".replace(f"{fn.__name__}() ", "")) from None
+    print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
+    return 0
 
 
 def _sparql(kg: Any, args: argparse.Namespace) -> int:

@@ -34,6 +34,25 @@ ANNOTATION_PROPERTIES = {
     SKG.minPainDays: "minimum duration of pain (days)",
     SKG.isDefault: "default rule",
     SKG.weakVariant: "weak (may) variant",
+    SKG.hasComponent: "has component",
+    SKG.hasOption: "has option",
+    SKG.hasCategory: "has category",
+    SKG.hasGrade: "has grade",
+    SKG.hasDecision: "has decision rule",
+    SKG.key: "key (as given to spineKG.scores)",
+    SKG.points: "points",
+    SKG.minScore: "minimum total",
+    SKG.maxScore: "maximum total",
+    SKG.interpretation: "interpretation",
+    SKG.order: "order",
+    SKG.gradeGroup: "grade group",
+    SKG.whenRadiosensitivity: "applies when the radiosensitivity is",
+    SKG.whenEsccGroup: "applies when the ESCC grade group is",
+    SKG.whenStability: "applies when the stability is",
+    SKG.whenCanTolerateSurgery: "applies when the patient can tolerate surgery",
+    SKG.recommendsTreatment: "recommends treatment",
+    SKG.strength: "strength of recommendation",
+    SKG.rationale: "rationale",
     SKG.singleValued: "single valued (closer assertions override inherited ones)",
 }
 
@@ -193,6 +212,10 @@ def build_owl(src: OntologySource) -> Graph:
             SKG.mappingPredicate: Literal(f"skos:{x.mapping}Match"), DCTERMS.source: SOURCE[x.source],
             SKG.note: Literal(x.note) if x.note else None}, ("xref", x.id, x.code))
 
+    # clinical instruments: individuals with their components, options, cut-offs and decision rules
+    for inst in src.instruments:
+        add_instrument(g, inst)
+
     # triage rules: individuals whose conditions point at classes through annotation properties
     g.add((SKG.TriageRule, RDF.type, OWL.Class))
     g.add((SKG.TriageRule, RDFS.label, Literal("triage rule", lang="en")))
@@ -218,3 +241,72 @@ def build_owl(src: OntologySource) -> Graph:
         if r.default:
             g.add((i, SKG.isDefault, Literal(True)))
     return g
+
+
+def add_instrument(g: Graph, inst: dict[str, Any]) -> None:
+    """An instrument as individuals: instrument → components → options (points); categories (cut-offs);
+    grades; decision rules (conditions → recommended treatment classes)."""
+    iid = inst["id"]
+    i = SKG[iid]
+
+    def individual(node: URIRef, label: str, kind: URIRef = SKG.InstrumentPart) -> None:
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, kind))
+        g.add((node, RDFS.label, Literal(label, lang="en")))
+
+    g.add((SKG.InstrumentPart, RDF.type, OWL.Class))
+    g.add((SKG.InstrumentPart, RDFS.label, Literal("part of a clinical instrument", lang="en")))
+    g.add((SKG.InstrumentPart, DEFINITION, Literal("A component, option, cut-off band, grade or decision rule of a clinical instrument.", lang="en")))
+    g.add((SKG.InstrumentPart, DCTERMS.source, SOURCE["spinekg-modelling"]))
+    individual(i, inst["label"], SKG.ClinicalInstrument)
+    g.add((i, DEFINITION, Literal(inst["definition"], lang="en")))
+    g.add((i, DCTERMS.source, SOURCE[inst["source"]]))
+    for syn in inst.get("synonyms", []):
+        g.add((i, OIO.hasExactSynonym, Literal(syn, lang="en")))
+    for n, comp in enumerate(inst.get("components", [])):
+        c = SKG[f"{iid}_{comp['key']}"]
+        individual(c, comp["label"])
+        g.add((i, SKG.hasComponent, c))
+        g.add((c, SKG.key, Literal(str(comp["key"]))))
+        g.add((c, SKG.order, Literal(n + 1)))
+        for m, opt in enumerate(comp["options"]):
+            o = SKG[f"{iid}_{comp['key']}_{opt['key']}"]
+            individual(o, opt["label"])
+            g.add((c, SKG.hasOption, o))
+            g.add((o, SKG.key, Literal(str(opt["key"]))))
+            g.add((o, SKG.points, Literal(int(opt["points"]))))
+            g.add((o, SKG.order, Literal(m + 1)))
+    for cat in inst.get("categories", []):
+        k = SKG[f"{iid}_category_{cat['key']}"]
+        individual(k, cat["label"])
+        g.add((i, SKG.hasCategory, k))
+        g.add((k, SKG.key, Literal(str(cat["key"]))))
+        g.add((k, SKG.minScore, Literal(int(cat["min"]))))
+        g.add((k, SKG.maxScore, Literal(int(cat["max"]))))
+        g.add((k, SKG.interpretation, Literal(cat["interpretation"], lang="en")))
+    for n, grade in enumerate(inst.get("grades", [])):
+        k = SKG[f"{iid}_grade_{grade['key']}"]
+        individual(k, grade["label"])
+        g.add((i, SKG.hasGrade, k))
+        g.add((k, SKG.key, Literal(str(grade["key"]))))
+        g.add((k, SKG.order, Literal(n + 1)))
+        g.add((k, DEFINITION, Literal(grade["definition"], lang="en")))
+        g.add((k, SKG.gradeGroup, Literal(grade["group"])))
+    for d in inst.get("decisions", []):
+        k = SKG[f"{iid}_decision_{d['key']}"]
+        individual(k, d["key"].replace("_", " "))
+        g.add((i, SKG.hasDecision, k))
+        g.add((k, SKG.key, Literal(d["key"])))
+        g.add((k, SKG.order, Literal(int(d["order"]))))
+        g.add((k, SKG.rationale, Literal(d["rationale"], lang="en")))
+        g.add((k, SKG.strength, Literal(d.get("strength", "recommended"))))
+        if d.get("radiosensitivity"):
+            g.add((k, SKG.whenRadiosensitivity, SKG[d["radiosensitivity"]]))
+        if d.get("escc_group"):
+            g.add((k, SKG.whenEsccGroup, Literal(d["escc_group"])))
+        if d.get("stability"):
+            g.add((k, SKG.whenStability, Literal(d["stability"])))
+        if "can_tolerate_surgery" in d:
+            g.add((k, SKG.whenCanTolerateSurgery, Literal(bool(d["can_tolerate_surgery"]))))
+        for r in d.get("recommends", []):
+            g.add((k, SKG.recommendsTreatment, SKG[r]))

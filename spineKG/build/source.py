@@ -136,6 +136,7 @@ class OntologySource:
     kinds: dict[str, str]
     properties: dict[str, Property]
     sources: dict[str, dict[str, Any]]
+    instruments: list[dict[str, Any]] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
     xrefs: list[Xref] = field(default_factory=list)
@@ -230,6 +231,12 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             if "callsFor" in src.properties:
                 src.assertions.append(Assertion(s=x, p="callsFor", o=r.urgency, source=r.source,
                                                 note=f"triage rule {r.order}: {r.label}", file="rules.yaml"))
+    path = directory / "instruments.yaml"
+    if path.exists():
+        for item in read_yaml(path) or []:
+            for key in ("id", "label", "definition", "source"):
+                _require(item, key, path)
+            src.instruments.append(_plain(item) | {"__line__": item["__line__"]})
     path = directory / "xrefs.tsv"
     if path.exists():
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -294,6 +301,18 @@ def _check(src: OntologySource, directory: Path) -> None:
         for ref in r.requires_all + r.requires_any + r.specialists + (r.urgency,):
             if ref not in ents:
                 raise SourceError(directory / "rules.yaml", None, f"rule {r.id}: unknown entity '{ref}'" + _suggest(ref, ents))
+    for inst in src.instruments:
+        path = directory / "instruments.yaml"
+        if inst["source"] not in sources:
+            raise SourceError(path, inst["__line__"], f"{inst['id']}: unknown source '{inst['source']}'")
+        for d in inst.get("decisions", []):
+            for ref in d.get("recommends", []) + ([d["radiosensitivity"]] if d.get("radiosensitivity") else []):
+                if ref not in ents:
+                    raise SourceError(path, inst["__line__"], f"{inst['id']}: unknown entity '{ref}'" + _suggest(ref, ents))
+        for comp in inst.get("components", []):
+            keys = [str(o["key"]) for o in comp["options"]]
+            if len(set(keys)) != len(keys):
+                raise SourceError(path, inst["__line__"], f"{inst['id']}: duplicate option keys in {comp['key']}")
     for x in src.xrefs:
         if x.id not in ents:
             raise SourceError(directory / "xrefs.tsv", None, f"unknown entity '{x.id}'" + _suggest(x.id, ents))

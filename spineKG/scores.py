@@ -1,0 +1,301 @@
+"""Clinical instruments of spine oncology, computed from their tables in the graph.
+
+SINS (Fisher 2010), the revised Tokuhashi score (2005), the Tomita score (2001), the Bilsky ESCC scale
+(2010) and the NOMS framework (Laufer 2013) are data in the ontology (components, options, points,
+cut-offs, decision rules, sources); these functions read them with SPARQL, so the tables live in one
+place. Keyword arguments are the components, with snake_case option names.
+
+>>> from spineKG import scores
+>>> r = scores.sins(location="junctional", pain="mechanical", bone_lesion="lytic", alignment="normal",
+...                 collapse="none", posterolateral="none")
+>>> r.total, r.category
+(8, 'indeterminate (possibly impending) instability')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .model import Entity
+from .vocab import SKG
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph
+
+__all__ = ["InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins", "tokuhashi", "tomita"]
+
+
+class ScoreInputError(ValueError):
+    """Inputs an instrument cannot score (an unknown or missing component or option)."""
+
+
+class InvalidOptionError(ScoreInputError):
+    """An option (or component) that the instrument does not have; the message lists the valid ones."""
+
+    def __init__(self, instrument: str, component: str, value: Any, valid: list[str]) -> None:
+        self.instrument, self.component, self.value, self.valid = instrument, component, value, valid
+        super().__init__(f"{instrument}: {value!r} is not a valid {component}; use one of: {', '.join(valid)}")
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    label: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    min: int
+    max: int
+    interpretation: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    iri: str
+    label: str
+    definition: str
+    citation: str
+    components: tuple[Component, ...] = ()
+    categories: tuple[Category, ...] = ()
+    grades: tuple[dict[str, str], ...] = ()
+    decisions: tuple[dict[str, Any], ...] = ()
+
+    def component(self, key: str) -> Component:
+        for c in self.components:
+            if c.key == key:
+                return c
+        raise InvalidOptionError(self.label, "component", key, [c.key for c in self.components])
+
+    def category_for(self, total: int) -> Category:
+        for c in self.categories:
+            if c.min <= total <= c.max:
+                return c
+        raise ValueError(f"{self.label}: total {total} is outside every band")
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A computed score: total, category, the points of each component, interpretation and citation."""
+
+    instrument: str
+    total: int
+    category: str
+    interpretation: str
+    points: dict[str, int] = field(default_factory=dict)
+    citation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"instrument": self.instrument, "total": self.total, "category": self.category,
+                "interpretation": self.interpretation, "points": dict(self.points), "citation": self.citation}
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{k} {v}" for k, v in self.points.items())
+        return f"{self.instrument}: {self.total} ({self.category}). {self.interpretation}\n  points: {parts}\n  source: {self.citation}"
+
+
+@dataclass(frozen=True)
+class NomsResult:
+    """NOMS: the recommended treatments (ontology classes), with the rules that gave them."""
+
+    recommendations: tuple[Entity, ...]
+    rationale: tuple[str, ...]
+    radiosensitivity: str
+    escc: str
+    escc_group: str
+    stability: str
+    can_tolerate_surgery: bool
+    citation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"instrument": "NOMS framework", "recommendations": [e.label for e in self.recommendations],
+                "recommendation_iris": [e.iri for e in self.recommendations], "rationale": list(self.rationale),
+                "radiosensitivity": self.radiosensitivity, "escc": self.escc, "escc_group": self.escc_group,
+                "stability": self.stability, "can_tolerate_surgery": self.can_tolerate_surgery, "citation": self.citation}
+
+    def __str__(self) -> str:
+        return ("NOMS: " + "; ".join(e.label for e in self.recommendations) + "\n" +
+                "\n".join(f"  - {r}" for r in self.rationale) + f"\n  source: {self.citation}")
+
+
+@lru_cache(maxsize=1)
+def _default_kg() -> "KnowledgeGraph":
+    from .kg import load
+
+    return load()
+
+
+def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
+    """An instrument's tables as read from the graph (name: its id, label or synonym, e.g. 'SINS')."""
+    kg = kg or _default_kg()
+    cache: dict[str, Instrument] = kg.__dict__.setdefault("_instruments", {})
+    if name in cache:
+        return cache[name]
+    rows = kg.store.select("""
+        SELECT ?i ?label ?syn WHERE { ?i a skg:ClinicalInstrument ; rdfs:label ?label . OPTIONAL { ?i oio:hasExactSynonym ?syn } }""")
+    names: dict[str, str] = {}
+    for i, label, syn in rows:
+        for n in (str(label), str(syn) if syn else None, str(i).rsplit("/", 1)[-1]):
+            if n:
+                names[n.lower()] = str(i)
+    iri = names.get(name.lower())
+    if iri is None:
+        import difflib
+
+        close = difflib.get_close_matches(name.lower(), list(names), n=3)
+        raise InvalidOptionError("spineKG", "instrument", name, close or sorted({v.rsplit("/", 1)[-1] for v in names.values()}))
+    head = kg.store.select(f"""
+        SELECT ?label ?def ?cite WHERE {{ <{iri}> rdfs:label ?label ; obo:IAO_0000115 ?def ; dcterms:source ?s . ?s rdfs:label ?cite }}""")[0]
+    comps: dict[str, dict[str, Any]] = {}
+    for c, ckey, clabel, corder, okey, olabel, points, oorder in kg.store.select(f"""
+        SELECT ?c ?ckey ?clabel ?corder ?okey ?olabel ?points ?oorder WHERE {{
+          <{iri}> skg:hasComponent ?c . ?c skg:key ?ckey ; rdfs:label ?clabel ; skg:order ?corder ; skg:hasOption ?o .
+          ?o skg:key ?okey ; rdfs:label ?olabel ; skg:points ?points ; skg:order ?oorder }}"""):
+        d = comps.setdefault(str(c), {"key": str(ckey), "label": str(clabel), "order": int(corder), "options": []})
+        d["options"].append((int(oorder), Option(str(okey), str(olabel), int(points))))
+    components = tuple(Component(d["key"], d["label"], tuple(o for _, o in sorted(d["options"], key=lambda x: x[0])))
+                       for d in sorted(comps.values(), key=lambda d: d["order"]))
+    categories = tuple(sorted((Category(str(k), str(l), int(lo), int(hi), str(interp)) for k, l, lo, hi, interp in kg.store.select(f"""
+        SELECT ?key ?label ?min ?max ?interp WHERE {{ <{iri}> skg:hasCategory ?k . ?k skg:key ?key ; rdfs:label ?label ;
+          skg:minScore ?min ; skg:maxScore ?max ; skg:interpretation ?interp }}""")), key=lambda c: c.min))
+    grades = tuple({"key": str(k), "label": str(l), "definition": str(d), "group": str(gr)} for k, l, d, gr, _ in sorted(kg.store.select(f"""
+        SELECT ?key ?label ?def ?group ?order WHERE {{ <{iri}> skg:hasGrade ?g . ?g skg:key ?key ; rdfs:label ?label ;
+          obo:IAO_0000115 ?def ; skg:gradeGroup ?group ; skg:order ?order }}"""), key=lambda r: int(r[4])))
+    decisions: dict[str, dict[str, Any]] = {}
+    for k, key, order, rationale, strength, rs, group, stab, tol, rec in kg.store.select(f"""
+        SELECT ?d ?key ?order ?rationale ?strength ?rs ?group ?stab ?tol ?rec WHERE {{
+          <{iri}> skg:hasDecision ?d . ?d skg:key ?key ; skg:order ?order ; skg:rationale ?rationale ; skg:strength ?strength ;
+             skg:recommendsTreatment ?rec .
+          OPTIONAL {{ ?d skg:whenRadiosensitivity ?rs }} OPTIONAL {{ ?d skg:whenEsccGroup ?group }}
+          OPTIONAL {{ ?d skg:whenStability ?stab }} OPTIONAL {{ ?d skg:whenCanTolerateSurgery ?tol }} }}"""):
+        d = decisions.setdefault(str(k), {"key": str(key), "order": int(order), "rationale": str(rationale),
+                                          "strength": str(strength), "radiosensitivity": str(rs) if rs else None,
+                                          "escc_group": str(group) if group else None, "stability": str(stab) if stab else None,
+                                          "can_tolerate_surgery": tol.toPython() if tol is not None else None, "recommends": []})
+        if str(rec) not in d["recommends"]:
+            d["recommends"].append(str(rec))
+    inst = Instrument(iri, str(head[0]), str(head[1]), str(head[2]), components, categories, grades,
+                      tuple(sorted(decisions.values(), key=lambda d: d["order"])))
+    cache[name] = inst
+    return inst
+
+
+def _score(name: str, kg: "KnowledgeGraph | None", chosen: dict[str, Any]) -> ScoreResult:
+    inst = instrument(name, kg)
+    expected = [c.key for c in inst.components]
+    unknown = [k for k in chosen if k not in expected]
+    if unknown:
+        raise InvalidOptionError(inst.label, "component", unknown[0], expected)
+    missing = [k for k in expected if k not in chosen]
+    if missing:
+        raise ScoreInputError(f"{inst.label}: missing component(s) {', '.join(missing)}")
+    points: dict[str, int] = {}
+    for comp in inst.components:
+        value = str(chosen[comp.key])
+        match = next((o for o in comp.options if o.key == value), None)
+        if match is None:
+            raise InvalidOptionError(inst.label, comp.key, chosen[comp.key], [o.key for o in comp.options])
+        points[comp.key] = match.points
+    total = sum(points.values())
+    cat = inst.category_for(total)
+    return ScoreResult(inst.label, total, cat.label, cat.interpretation, points, inst.citation)
+
+
+def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse: str, posterolateral: str,
+         kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+    """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable."""
+    return _score("SINS", kg, dict(location=location, pain=pain, bone_lesion=bone_lesion, alignment=alignment,
+                                   collapse=collapse, posterolateral=posterolateral))
+
+
+def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, vertebral_body_mets: str | int,
+              major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+    """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more."""
+    return _score("RevisedTokuhashiScore", kg, dict(
+        general_condition_kps=general_condition_kps, extraspinal_bone_mets=extraspinal_bone_mets,
+        vertebral_body_mets=vertebral_body_mets, major_organ_mets=major_organ_mets, primary_site=primary_site,
+        palsy_frankel=palsy_frankel))
+
+
+def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+    """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care."""
+    return _score("TomitaScore", kg, dict(primary_growth=primary_growth, visceral_mets=visceral_mets, bone_mets=bone_mets))
+
+
+STABILITY = ("stable", "potentially_unstable", "unstable")
+RADIOSENSITIVITY = ("radiosensitive", "radioresistant")
+
+
+def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | None = None, stability: str | None = None,
+         sins: int | None = None, can_tolerate_surgery: bool = True, kg: "KnowledgeGraph | None" = None) -> NomsResult:
+    """The NOMS framework's recommendation.
+
+    ``histology`` (a tumor or cancer named in the graph, whose radiosensitivity the graph states) or
+    ``radiosensitivity`` (radiosensitive | radioresistant); ``escc`` a Bilsky grade (0, 1a, 1b, 1c, 2, 3);
+    ``stability`` (stable | potentially_unstable | unstable) or ``sins`` (a SINS total).
+    """
+    kg = kg or _default_kg()
+    framework, scale = instrument("NOMSFramework", kg), instrument("BilskyESCC", kg)
+    grades = {g["key"]: g for g in scale.grades}
+    if str(escc) not in grades:
+        raise InvalidOptionError(scale.label, "escc", escc, list(grades))
+    group = grades[str(escc)]["group"]
+    if radiosensitivity is None:
+        if histology is None:
+            raise ScoreInputError("NOMS needs histology or radiosensitivity")
+        radiosensitivity = _radiosensitivity_of(kg, histology)
+    if radiosensitivity not in RADIOSENSITIVITY:
+        raise InvalidOptionError(framework.label, "radiosensitivity", radiosensitivity, list(RADIOSENSITIVITY))
+    if stability is None:
+        if sins is None:
+            stability = "stable"
+        else:
+            cat = instrument("SINS", kg).category_for(int(sins)).key
+            stability = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}[cat]
+    if stability not in STABILITY:
+        raise InvalidOptionError(framework.label, "stability", stability, list(STABILITY))
+    rs_iri = str(SKG[radiosensitivity.capitalize()])
+    recs: list[str] = []
+    why: list[str] = []
+    for d in framework.decisions:
+        if d["can_tolerate_surgery"] is not None:
+            continue
+        if d["radiosensitivity"] and d["radiosensitivity"] != rs_iri:
+            continue
+        if d["escc_group"] and d["escc_group"] != group:
+            continue
+        if d["stability"] and d["stability"] != stability:
+            continue
+        recs += [r for r in d["recommends"] if r not in recs]
+        why.append(d["rationale"])
+    if not can_tolerate_surgery:
+        surgery = str(SKG.Surgery)
+        recs = [r for r in recs if not kg.index.is_a(r, surgery)]
+        for d in framework.decisions:
+            if d["can_tolerate_surgery"] is False:
+                recs += [r for r in d["recommends"] if r not in recs]
+                why.append(d["rationale"])
+    return NomsResult(tuple(kg.index.entities[r] for r in recs), tuple(why), radiosensitivity, str(escc), group,
+                      stability, can_tolerate_surgery, framework.citation)
+
+
+def _radiosensitivity_of(kg: "KnowledgeGraph", histology: str) -> str:
+    e = kg.lookup(histology)
+    rows = kg.store.select(f"""SELECT ?v WHERE {{ <{e.iri}> skg:mayHaveRadiosensitivity ?v .
+        FILTER(?v IN (skg:Radiosensitive, skg:Radioresistant)) }}""")
+    values = {str(r[0]).rsplit("/", 1)[-1].lower() for r in rows}
+    if len(values) != 1:
+        raise ValueError(f"the graph states no radiosensitivity for {e.label!r}; give radiosensitivity= instead"
+                         if not values else f"the graph states conflicting radiosensitivity for {e.label!r}")
+    return values.pop()
