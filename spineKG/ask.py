@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 MAX_CHARS = 1000
 NEGATIONS = {"not", "dont", "doesnt", "don", "doesn", "isn", "aren", "t", "without", "never", "except", "non", "isnt",
              "arent", "no", "nt", "cannot", "other than"}
-WH = {"which", "what", "where", "who", "how", "whom", "when", "list", "name", "show", "give", "tell"}
+WH = {"which", "what", "where", "who", "how", "whom", "when", "why", "whose", "list", "name", "show", "give", "tell",
+      "describe", "explain"}
 # wh-words after which a named category is the kind of answer ("which tumors", "what treatments")
-WH_CATEGORY = {"which", "what", "list", "name", "give", "tell"}
+WH_CATEGORY = {"which", "what", "list", "name", "give", "tell", "describe", "explain"}
 STOP = {"the", "a", "an", "of", "in", "on", "to", "for", "is", "are", "do", "doe", "does", "can", "could", "be", "been",
         "with", "and", "or", "that", "this", "there", "it", "its", "my", "i", "me", "what", "which", "who", "how", "where",
         "when", "why", "should", "would", "will", "may", "might", "from", "by", "at", "as", "have", "ha", "has", "had",
@@ -91,6 +92,7 @@ class Answer:
 
 @dataclass
 class _Parse:
+    text: str
     tokens: list[Token]
     mentions: list[Mention]
     head: str | None = None
@@ -108,7 +110,7 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     text = _check_text(question)
     tokens = tokenize(text)
     mentions = link(kg.index, tokens, text)
-    p = _Parse(tokens, mentions)
+    p = _Parse(text, tokens, mentions)
     _find_head(kg, p)
     _modifiers(p)
     _direct(p)
@@ -128,6 +130,11 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     cons = _constraints(kg, p)
     query = Query(head=p.head, constraints=tuple(cons), direct=p.direct, rank=p.rank, kind=head_ent.label if head_ent else "")
     results = kg.engine.run(query)
+    if not results.items and query.rank:   # "most likely to develop": no ranking in the graph for this
+        unranked = kg.engine.run(Query(head=query.head, constraints=query.constraints, direct=query.direct, kind=query.kind))
+        if unranked.items:
+            p.dropped.append(f"rank '{query.rank}' (the graph ranks none of these answers)")
+            query, results = unranked.query, unranked
     items = list(results.items)
     if p.options:   # a choice question: answer among the alternatives it offers
         offered = {i for m in p.options for i in m.iris}
@@ -175,8 +182,11 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     A more specific cue refines a cue-given head ("where ... radiate" asks for body areas).
     """
     words = [t.word for t in p.tokens]
+    # in "Why would a surgeon operate? What are the aims?" the last question asks for the answer kind
+    first = _last_sentence_start(p)
+    is_wh = [w in WH and i >= first for i, w in enumerate(words)]
     candidates: list[tuple[int, str, Mention | None]] = []
-    wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY]
+    wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY and i >= first]
     for m in p.mentions:
         iri = _pick_head(kg, p, m)
         if not _is_category(kg, iri):
@@ -187,6 +197,21 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             gap = [words[k] for k in range(max(wh_pos[0], 0), m.start)]
             if not any(g in ("do", "doe", "does", "can", "should", "did") for g in gap[1:]) or m.start - wh_pos[0] <= 1:
                 candidates.append((m.start, iri, m))
+    auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
+    first_person = {"i", "my", "me", "we", "our", "ive", "im"}
+    keyword = bool(words) and not any(w in WH for w in words) and words[0] not in auxiliary \
+        and not first_person & {t.raw for t in p.tokens}
+    if keyword:
+        # a keyword query ("malignant spine tumors", "imaging for suspected spinal tumor"): the head noun is the
+        # last category before the first preposition, unless a participle follows a category
+        # ("spinal tumors treated with chemotherapy")
+        cats = [m for m in p.mentions if _is_category(kg, _pick_head(kg, p, m))]
+        prep = next((i for i, w in enumerate(words) if w in PREPOSITIONS and any(m.end <= i for m in cats)), len(words))
+        participle = [m for m in cats if m.end < len(words) and p.tokens[m.end].raw.endswith("ed")]
+        before = [m for m in cats if m.end <= prep]
+        chosen = participle[0] if participle else (before[-1] if before else (cats[-1] if cats else None))
+        if chosen is not None:
+            candidates.append((-500, _pick_head(kg, p, chosen), chosen))
     cue_candidates: list[tuple[int, str, Mention | None]] = []
     spans: dict[str, tuple[int, int]] = {}
     for n in range(len(words)):
@@ -194,14 +219,18 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             phrase = " ".join(words[n:n + length])
             if len(words[n:n + length]) == length and phrase in kg.index.cues:
                 for iri in sorted(kg.index.cues[phrase]):
-                    # cues that open with a wh-word ("how soon", "when should") outrank verbs ("treated")
-                    cue_candidates.append((n - (1000 if words[n] in WH else 0), iri, None))
+                    # cues that open with, or closely follow, a wh-word ("how soon", "what is the cell of origin")
+                    # outrank verbs ("treated"); in a keyword query a cue at the end is its head ("... is it urgent")
+                    lead = [k for k in range(max(first, n - 3), n + 1) if is_wh[k]]
+                    after_wh = bool(lead) and all(words[k] in FILLERS for k in range(lead[-1] + 1, n))
+                    at_end = keyword and n + length == len(words)
+                    cue_candidates.append((n - (1000 if after_wh else 0) - (1500 if at_end else 0), iri, None))
                     spans[iri] = (n, n + length)
                 break
     candidates.sort(key=lambda c: c[0])
     cue_candidates.sort(key=lambda c: c[0])
-    ordered = candidates + cue_candidates if candidates and (not cue_candidates or cue_candidates[0][0] >= 0) \
-        else cue_candidates + candidates
+    ordered = sorted(candidates + cue_candidates, key=lambda c: c[0]) if any(c[0] < 0 for c in candidates + cue_candidates) \
+        else candidates + cue_candidates
     if not ordered:
         _choice_or_first(kg, p)
         return
@@ -213,6 +242,30 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                 head = iri
                 p.cue_spans.append(spans[iri])
     p.head, p.head_mention = head, mention
+    _options(kg, p)
+
+
+def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
+    """'(cervical, thoracic or lumbar)': alternatives of the asked kind offered in the question."""
+    if p.options or p.head is None or "or" not in [t.word for t in p.tokens]:
+        return
+    offered = [m for m in p.mentions if m is not p.head_mention
+               and all(kg.index.is_a(i, p.head) and i != p.head for i in m.iris)]
+    if len(offered) >= 2:
+        p.options = offered
+
+
+PREPOSITIONS = {"for", "of", "in", "with", "from", "after", "to", "on", "by", "at", "about", "during"}
+FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can"}
+
+
+def _last_sentence_start(p: _Parse) -> int:
+    """Token index where the question's last sentence starts (0 for a single sentence)."""
+    text = p.text.rstrip(" ?!.")
+    cut = max(text.rfind("?"), text.rfind(". "), text.rfind("! "))
+    if cut < 0:
+        return 0
+    return next((i for i, t in enumerate(p.tokens) if t.start > cut), 0)
 
 
 def _pick_head(kg: "KnowledgeGraph", p: _Parse, m: Mention) -> str:
@@ -240,10 +293,15 @@ def _choice_or_first(kg: "KnowledgeGraph", p: _Parse) -> None:
                 p.head = kind_root
                 p.options = options
                 return
+    first_person = bool({"i", "my", "me", "i m", "ive"} & set(words)) or "i've" in " ".join(t.raw for t in p.tokens)
+    if first_person and any(kg.index.is_a(i, str(SKG.ClinicalFinding)) for m in p.mentions for i in m.iris):
+        p.head = str(SKG.UrgencyLevel)   # a patient describing symptoms: how soon, and whom, to see
+        return
     for m in p.mentions:
         e = kg.index.entities[_pick(kg, m)]
-        if e.kinds and e.kinds[0] not in ("specialist", "urgency"):
-            root = kg.index.roots.get(e.kind)
+        kind = {"goal": "treatment", "indication": "treatment", "purpose": "diagnostic", "agent": "diagnostic"}.get(e.kind, e.kind)
+        if e.kinds and kind not in ("specialist", "urgency"):
+            root = kg.index.roots.get(kind)
             if root:
                 p.head = root
                 return
@@ -320,14 +378,16 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
         context = bool(kinds & {"location"}) and all(
             kg.index.is_a(i, str(SKG.SpinalRegion)) for i in iris)
         up = "tumor" in head_ent.kinds and bool(kinds & {"treatment", "diagnostic"})
-        if "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
+        if len(group) > 1 and "treatment" not in head_ent.kinds:
+            targets = _tumor_set(kg, group)
+        elif "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
             # what treats a tumor treats its kinds, and some of its kinds
             targets = _tumor_set(kg, group)
             targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
         elif "treatment" in kinds and _after(p, group[0]):
             targets = _situations_after(kg, group[0]) or targets
         c = Constraint(tuple(sorted(targets)), (), negate, role=text, context=context, up=up)
-        verbs = _relation_words(kg, p, group[0])
+        verbs = _relation_words(kg, p, group[0]) if not c.context else set()
         if verbs:   # "originate in the spine": only that relation, if the graph has it for this kind of answer
             narrowed = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
             if c.negate or _connected(kg, head, narrowed):
@@ -414,6 +474,9 @@ def _group_tumor_phrases(kg: "KnowledgeGraph", p: _Parse) -> list[list[Mention]]
                 groups.append(tumor_group)
             else:
                 tumor_group.append(m)
+        elif ("tumor" not in head_kinds and groups and groups[-1][-1].end == m.start and _tumorish(kg, m)
+              and _tumorish(kg, groups[-1][-1]) and not _negated(p, m)):
+            groups[-1].append(m)   # "malignant spine tumour": one kind of tumor
         else:
             groups.append([m])
     return groups
@@ -502,7 +565,7 @@ def patient_inputs(kg: "KnowledgeGraph", text: str, p: _Parse | None = None) -> 
     """Triage inputs read from a patient's own description of their back pain."""
     if p is None:
         tokens = tokenize(text)
-        p = _Parse(tokens, link(kg.index, tokens, text))
+        p = _Parse(text, tokens, link(kg.index, tokens, text))
     words = [t.word for t in p.tokens]
     inputs: dict[str, Any] = {"pain_new": True, "red_flags": [], "neuro_signs": [], "cancer_history": "none"}
     joined = " ".join(words)
