@@ -184,9 +184,11 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     words = [t.word for t in p.tokens]
     # in "Why would a surgeon operate? What are the aims?" the last question asks for the answer kind
     first = _last_sentence_start(p)
-    is_wh = [w in WH and i >= first for i, w in enumerate(words)]
+    # imperatives ("name", "list", "describe") ask only at the start of the sentence; "explain how" asks how
+    is_wh = [w in WH and i >= first and (w not in IMPERATIVES or i == first) for i, w in enumerate(words)]
     candidates: list[tuple[int, str, Mention | None]] = []
-    wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY and i >= first]
+    wh_pos = [i for i, w in enumerate(words) if w in WH_CATEGORY and is_wh[i]
+              and not (i + 1 < len(words) and words[i + 1] in ("how", "why", "when", "where", "who"))]
     for m in p.mentions:
         iri = _pick_head(kg, p, m)
         if not _is_category(kg, iri):
@@ -196,10 +198,12 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                for w in wh_pos):
             gap = [words[k] for k in range(max(wh_pos[0], 0), m.start)]
             if not any(g in ("do", "doe", "does", "can", "should", "did") for g in gap[1:]) or m.start - wh_pos[0] <= 1:
-                candidates.append((m.start, iri, m))
+                # "the ways a tumor can be treated": the means, named by the verb's cue, are asked for
+                if not any(g in ("way", "means", "method", "option") for g in gap):
+                    candidates.append((m.start, iri, m))
     auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
     first_person = {"i", "my", "me", "we", "our", "ive", "im"}
-    keyword = bool(words) and not any(w in WH for w in words) and words[0] not in auxiliary \
+    keyword = bool(words) and not any(is_wh) and words[0] not in auxiliary \
         and not first_person & {t.raw for t in p.tokens}
     if keyword:
         # a keyword query ("malignant spine tumors", "imaging for suspected spinal tumor"): the head noun is the
@@ -207,7 +211,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         # ("spinal tumors treated with chemotherapy")
         cats = [m for m in p.mentions if _is_category(kg, _pick_head(kg, p, m))]
         prep = next((i for i, w in enumerate(words) if w in PREPOSITIONS and any(m.end <= i for m in cats)), len(words))
-        participle = [m for m in cats if m.end < len(words) and p.tokens[m.end].raw.endswith("ed")]
+        participle = [m for m in cats if m.end < len(words) and len(p.tokens[m.end].raw) > 4 and p.tokens[m.end].raw.endswith("ed")]
         before = [m for m in cats if m.end <= prep]
         chosen = participle[0] if participle else (before[-1] if before else (cats[-1] if cats else None))
         if chosen is not None:
@@ -215,7 +219,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     cue_candidates: list[tuple[int, str, Mention | None]] = []
     spans: dict[str, tuple[int, int]] = {}
     for n in range(len(words)):
-        for length in range(5, 0, -1):
+        for length in range(8, 0, -1):
             phrase = " ".join(words[n:n + length])
             if len(words[n:n + length]) == length and phrase in kg.index.cues:
                 for iri in sorted(kg.index.cues[phrase]):
@@ -255,6 +259,7 @@ def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
         p.options = offered
 
 
+IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain"}
 PREPOSITIONS = {"for", "of", "in", "with", "from", "after", "to", "on", "by", "at", "about", "during"}
 FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can"}
 
@@ -474,12 +479,19 @@ def _group_tumor_phrases(kg: "KnowledgeGraph", p: _Parse) -> list[list[Mention]]
                 groups.append(tumor_group)
             else:
                 tumor_group.append(m)
-        elif ("tumor" not in head_kinds and groups and groups[-1][-1].end == m.start and _tumorish(kg, m)
-              and _tumorish(kg, groups[-1][-1]) and not _negated(p, m)):
+        elif (not {"tumor", "location", "property"} & set(head_kinds) and groups and m not in p.options
+              and groups[-1][-1] not in p.options and _tumorish(kg, m) and _tumorish(kg, groups[-1][-1])
+              and not _negated(p, m) and _joined(p, groups[-1][-1], m)):
             groups[-1].append(m)   # "malignant spine tumour": one kind of tumor
         else:
             groups.append([m])
     return groups
+
+
+def _joined(p: _Parse, a: Mention, b: Mention) -> bool:
+    """Adjacent, or linked by a short participle phrase ('tumours growing inside the cord')."""
+    gap = [t.word for t in p.tokens[a.end:b.start]]
+    return len(gap) <= 2 and all(w not in ("and", "or", "but") for w in gap)
 
 
 def _tumorish(kg: "KnowledgeGraph", m: Mention) -> bool:
@@ -497,8 +509,9 @@ def _tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
             iris |= kg.index.defined_by.get(i, set())
         own |= {i for i in m.iris if "tumor" in kg.index.entities[i].kinds}
         cons.append(Constraint(tuple(sorted(iris)), ()))
-    found = kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)))
-    return {r.entity.iri for r in found} | (own if len(own) == 1 else set())
+    found = {r.entity.iri for r in kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)))}
+    minimal = {o for o in own if not any(x != o and kg.index.is_a(x, o) for x in own)}
+    return found | minimal if (len(minimal) == 1 or not found) else found
 
 
 def _connected(kg: "KnowledgeGraph", head: str, c: Constraint) -> bool:

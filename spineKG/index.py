@@ -36,6 +36,8 @@ def singular(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith("ae"):
         return word[:-1]
+    if len(word) > 5 and word.endswith(("sses", "xes", "shes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "sis")):
         return word[:-1]
     return word
