@@ -130,6 +130,12 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     cons = _constraints(kg, p)
     query = Query(head=p.head, constraints=tuple(cons), direct=p.direct, rank=p.rank, kind=head_ent.label if head_ent else "")
     results = kg.engine.run(query)
+    if not results.items and any(not c.negate for c in cons):
+        # some constraint may be mere context: when all are met by some answer, none is (so only check now)
+        kept = _drop_unrelated(kg, p, cons)
+        if len(kept) != len(cons):
+            query = Query(head=p.head, constraints=tuple(kept), direct=p.direct, rank=p.rank, kind=query.kind)
+            results = kg.engine.run(query)
     if not results.items and query.rank:   # "most likely to develop": no ranking in the graph for this
         unranked = kg.engine.run(Query(head=query.head, constraints=query.constraints, direct=query.direct, kind=query.kind))
         if unranked.items:
@@ -391,17 +397,29 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
             targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
         elif "treatment" in kinds and _after(p, group[0]):
             targets = _situations_after(kg, group[0]) or targets
-        c = Constraint(tuple(sorted(targets)), (), negate, role=text, context=context, up=up)
+        relations: tuple[str, ...] = ()
+        if "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
+            relations = (kg.index.strict_to_weak[str(SKG.treats)],)   # what treats the tumors described
+        c = Constraint(tuple(sorted(targets)), relations, negate, role=text, context=context, up=up)
         verbs = _relation_words(kg, p, group[0]) if not c.context else set()
         if verbs:   # "originate in the spine": only that relation, if the graph has it for this kind of answer
             narrowed = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
             if c.negate or _connected(kg, head, narrowed):
                 c = narrowed
-        if not negate and not _connected(kg, head, c):
-            p.dropped.append(text)
-            continue
         out.append(c)
     return out
+
+
+def _drop_unrelated(kg: "KnowledgeGraph", p: _Parse, cons: list[Constraint]) -> list[Constraint]:
+    """Constraints naming something with no relation at all to the kind of answer asked for are context
+    ('red flags *with back pain*'), not filters: they are dropped and reported."""
+    kept = []
+    for c in cons:
+        if not c.negate and not _connected(kg, p.head or "", c):
+            p.dropped.append(c.role)
+        else:
+            kept.append(c)
+    return kept
 
 
 def _other_than(kg: "KnowledgeGraph", p: _Parse, iris: set[str]) -> bool:
@@ -501,6 +519,16 @@ def _tumorish(kg: "KnowledgeGraph", m: Mention) -> bool:
 
 def _tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
     """The tumor classes meeting every part of a tumor phrase, with the phrase's own tumor classes."""
+    key = tuple(m.iris for m in group)
+    cache: dict[tuple, set[str]] = kg.engine.__dict__.setdefault("_tumor_sets", {})
+    if key not in cache:
+        cache[key] = _compute_tumor_set(kg, group)
+    return set(cache[key])
+
+
+def _compute_tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
+    if len(group) == 1 and all("tumor" in kg.index.entities[i].kinds for i in group[0].iris):
+        return set(group[0].iris)
     cons = []
     own: set[str] = set()
     for m in group:
@@ -509,7 +537,7 @@ def _tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
             iris |= kg.index.defined_by.get(i, set())
         own |= {i for i in m.iris if "tumor" in kg.index.entities[i].kinds}
         cons.append(Constraint(tuple(sorted(iris)), ()))
-    found = {r.entity.iri for r in kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)))}
+    found = {r.entity.iri for r in kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)), evidence=False)}
     minimal = {o for o in own if not any(x != o and kg.index.is_a(x, o) for x in own)}
     return found | minimal if (len(minimal) == 1 or not found) else found
 
@@ -521,8 +549,12 @@ def _connected(kg: "KnowledgeGraph", head: str, c: Constraint) -> bool:
     pain*"), not a filter; it is reported in the interpretation as not used."""
     if c.context:
         return True
-    probe = Query(head=head, constraints=(c,))
-    return bool(kg.store.select(to_sparql(probe, kg.index) + " LIMIT 1"))
+    key = (head, c.targets, c.relations, c.up)
+    cache: dict[tuple, bool] = kg.engine.__dict__.setdefault("_connected", {})
+    if key not in cache:
+        probe = Query(head=head, constraints=(c,))
+        cache[key] = bool(kg.store.select(to_sparql(probe, kg.index) + " LIMIT 1"))
+    return cache[key]
 
 
 def _trank(t: str) -> int:

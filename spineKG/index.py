@@ -159,6 +159,9 @@ class Index:
     def descendants(self, iri: str) -> set[str]:
         return {e for e, anc in self.ancestors.items() if iri in anc}
 
+    def children(self, iri: str) -> set[str]:
+        return {e for e, ps in self.parents.items() if iri in ps}
+
     def find(self, name: str) -> set[str]:
         for variant in _variants(name):
             if variant in self.names:

@@ -33,7 +33,9 @@ def to_sparql(q: Query, index: Index) -> str:
     rels = " ".join(_iri(r) for r in [*index.relations, RDFS_SUBCLASS])
     head = _iri(q.head)
     lines = ["SELECT DISTINCT ?x ?axh" + "".join(f" ?ax{n}" for n, c in enumerate(q.constraints) if not c.negate) + " WHERE {"]
-    lines.append(f"  ?x {'skg:directParent' if q.direct else 'rdfs:subClassOf'} {head} .")
+    members = sorted(index.children(q.head) if q.direct else index.descendants(q.head))
+    # the candidates are known from the hierarchy: binding them first lets the engine drive every join from them
+    lines.append(f"  VALUES ?x {{ {' '.join(_iri(m) for m in members)} }}")
     lines.append(f"  ?axh owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . FILTER(isIRI(?axh))")
     for n, c in enumerate(q.constraints):
         targets = " ".join(_iri(t) for t in c.targets)
@@ -69,12 +71,16 @@ class Engine:
         self._axioms: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ evaluation
-    def run(self, q: Query) -> Results:
+    def run(self, q: Query, evidence: bool = True) -> Results:
+        """Evaluate a query; with ``evidence=False`` only the matching entities are returned (faster)."""
         sparql = to_sparql(q, self.index)
         rows = self.store.select(sparql)
+        if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
+            found = dict.fromkeys(str(r[0]) for r in rows if str(r[0]) in self.index.entities)
+            return Results(tuple(Result(self.index.entities[x]) for x in found), q, sparql)
         positive = [c for c in q.constraints if not c.negate]
         regions = {t for c in positive if c.context for t in c.targets}
-        self._load_axioms({str(a) for row in rows for a in row[1:] if a is not None})
+        info_of = self._qualifiers({str(a) for row in rows for a in row[1:] if a is not None})
         best: dict[str, tuple[float, list[str]]] = {}
         for row in rows:
             x, head_ax, axes = str(row[0]), str(row[1]), [str(a) for a in row[2:]]
@@ -82,17 +88,18 @@ class Engine:
                 continue
             ok, score = True, 0.0
             for c, ax in zip(positive, axes):
-                info = self._axioms[ax]
+                info = info_of[ax]
                 if not self._meets(c, q, info, regions):
                     ok = False
                     break
-                score += TYPICALITY_RANK[info["typicality"]] - 0.01 * info["depth"]
+                score += TYPICALITY_RANK[info["typicality"]] - 0.01 * info["derived"]
             if ok and q.rank:   # the rank may be carried by any matched edge, the head membership included
-                ranked = [a for a in [head_ax, *axes] if _rank_ok(q.rank, self._axioms[a])]
+                ranked = [a for a in [head_ax, *axes] if _rank_ok(q.rank, info_of[a])]
                 ok = bool(ranked)
                 axes = axes + [a for a in ranked if a not in axes][:1]
             if ok and (x not in best or score > best[x][0]):
                 best[x] = (score, axes)
+        self._load_axioms({a for _, axes in best.values() for a in axes})   # evidence trees of the answers only
         results = [Result(self.index.entities[x], tuple(self.evidence(a) for a in dict.fromkeys(axes)))
                    for x, (score, axes) in best.items()]
         results.sort(key=lambda r: (-_strength(r), r.entity.label.lower()))
@@ -110,6 +117,20 @@ class Engine:
         return True
 
     # ------------------------------------------------------------------ evidence
+    def _qualifiers(self, axioms: set[str]) -> dict[str, dict[str, Any]]:
+        """Typicality, rank and region of axiom nodes (cheap: no evidence trees)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_quals", {})
+        todo = [a for a in axioms if a not in cache]
+        if todo:
+            for n, typ, rank, region, how in self.store.select(f"""
+                SELECT ?n ?typ ?rank ?region ?how WHERE {{ VALUES ?n {{ {' '.join(_iri(a) for a in todo)} }}
+                  ?n skg:typicality ?typ ; skg:derivation ?how .
+                  OPTIONAL {{ ?n skg:rank ?rank }} OPTIONAL {{ ?n skg:inRegion ?region }} }}"""):
+                cache[str(n)] = {"typicality": str(typ), "rank": str(rank) if rank else None,
+                                 "region": str(region) if region else None,
+                                 "derived": 0 if str(how) in ("asserted", "definition") else 1}
+        return {a: cache[a] for a in axioms}
+
     def _load_axioms(self, axioms: set[str]) -> None:
         """Read the axiom nodes (and, transitively, their premises) not yet cached."""
         todo = {a for a in axioms if a not in self._axioms}
