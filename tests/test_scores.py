@@ -159,3 +159,33 @@ def test_cli_score() -> None:
                           "--bone-lesion", "lytic", "--alignment", "normal", "--collapse", "none", "--posterolateral", "none"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "junctional" in bad.stderr and "Traceback" not in bad.stderr
+
+
+NEW_TYPES = ["chordoma", "chondrosarcoma", "Ewing sarcoma", "giant cell tumor of bone", "osteoid osteoma", "osteoblastoma",
+             "aneurysmal bone cyst", "solitary plasmacytoma of bone", "primary bone lymphoma of the spine", "hemangioblastoma",
+             "myxopapillary ependymoma", "spinal metastasis from kidney cancer", "spinal metastasis from thyroid cancer"]
+
+
+@pytest.mark.parametrize("name", NEW_TYPES)
+def test_new_tumor_types_have_codes_source_definition_compartment_and_behaviour(kg: spineKG.KnowledgeGraph, name: str) -> None:
+    e = kg.lookup(name)
+    assert e.kind == "tumor" and len(e.definition) > 40
+    assert e.xrefs, f"{name} has no cross-reference"
+    assert kg.index.sources[e.source].title
+    compartments = {r.label for r in kg.find("locations", under="spinal compartment", tumor=e)}
+    assert compartments & {"extradural", "intradural-extramedullary", "intramedullary"}, name
+    behaviour = {r.label for r in kg.find(under="tumor behaviour", tumor=e)}
+    assert behaviour & {"benign", "malignant", "borderline"}, name
+
+
+def test_new_tumor_types_in_queries(kg: spineKG.KnowledgeGraph) -> None:
+    sacral = {r.label for r in kg.tumors(region="sacral", rank="most_common")}
+    assert {"chordoma", "Ewing sarcoma", "giant cell tumor of bone"} <= sacral
+    assert {r.label for r in kg.find(under="radiosensitivity", tumor="spinal metastasis from kidney cancer")} == {"radioresistant"}
+    assert "myxopapillary ependymoma" in {r.label for r in kg.tumors(compartment="intradural-extramedullary")}
+    assert "myxopapillary ependymoma" not in {r.label for r in kg.tumors(compartment="intramedullary", typical=True)}
+    # the reasoner classifies them by their strict assertions: bone origin → primary; kidney metastasis → secondary
+    assert kg.index.is_a(kg.lookup("chordoma").iri, kg.lookup("primary spinal tumor").iri)
+    assert kg.index.is_a(kg.lookup("spinal metastasis from kidney cancer").iri, kg.lookup("malignant spinal tumor").iri)
+    assert labels(scores.noms(escc="2", histology="renal cell carcinoma", kg=kg)) == {"separation surgery followed by stereotactic radiosurgery"}
+    assert labels(scores.noms(escc="3", histology="primary bone lymphoma", kg=kg)) == {"external beam radiation therapy"}
