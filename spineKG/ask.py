@@ -89,6 +89,13 @@ class Answer:
     def __str__(self) -> str:
         return render_text(self)
 
+    def show(self, kg: "KnowledgeGraph") -> Any:
+        """Draw the answers and their evidence chains (highlighted) with pyvis."""
+        from .views.draw import draw
+        from .views.graph import evidence_graph
+
+        return draw(evidence_graph(kg, self), title=self.question)
+
 
 @dataclass
 class _Parse:

@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("instrument", choices=("sins", "tokuhashi", "tomita", "noms"))
     sc.add_argument("--json", action="store_true")
 
+    v = sub.add_parser("viz", help="draw an entity's neighbourhood, or a question's answer, as an interactive HTML page")
+    v.add_argument("entity", nargs="*", help="an entity (label or synonym)")
+    v.add_argument("--question", help="draw the answer to this question and its evidence instead")
+    v.add_argument("--depth", type=int, default=2)
+    v.add_argument("--derived", action="store_true", help="include inherited and chained relations")
+    v.add_argument("-o", "--output", default="graph.html")
+
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
     b.add_argument("--out", help="output folder (default: ontology/)")
@@ -140,6 +147,16 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "sparql":
         return _sparql(kg, args)
+    if args.command == "viz":
+        if args.question:
+            drawing = kg.ask(args.question).show(kg)
+        elif args.entity:
+            drawing = kg.show(entity=" ".join(args.entity), depth=args.depth, derived=args.derived)
+        else:
+            raise ValueError("give an entity or --question")
+        path = drawing.save(args.output)
+        print(f"wrote {path} ({drawing.nodes} nodes, {drawing.edges} edges)")
+        return 0
     raise AssertionError(args.command)
 
 

@@ -17,11 +17,13 @@ from .store import Store
 from .vocab import SKG
 
 if TYPE_CHECKING:
+    import networkx as nx
     import rdflib
 
     from .ask import Answer
     from .sparql import Rows
     from .triage import TriageResult
+    from .views.draw import Drawing
 
 # keyword -> (relations (base property ids; "subClassOf" for the hierarchy; empty = any), options)
 KEYWORDS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
@@ -192,6 +194,23 @@ class KnowledgeGraph:
 
     def specialists(self, **constraints: Any) -> Results:
         return self.find("specialists", **constraints)
+
+    # ------------------------------------------------------------------ views
+    def to_networkx(self, **parts: Any) -> "nx.MultiDiGraph":
+        """The graph as a networkx MultiDiGraph: whole, ``entity=`` neighbourhood (``depth=``), one ``kind=``,
+        or an ``answer=``'s evidence; see :func:`spineKG.views.graph.to_networkx`."""
+        from .views.graph import to_networkx
+
+        return to_networkx(self, **parts)
+
+    def show(self, title: str = "", **parts: Any) -> "Drawing":
+        """An interactive pyvis drawing of the part of the graph ``to_networkx(**parts)`` selects;
+        displays inline in Jupyter, ``.save(path)`` writes a standalone page."""
+        from .views.draw import draw
+
+        if not title and parts.get("entity") is not None:
+            title = f"{self.lookup(parts['entity']).label} and its neighbours"
+        return draw(self.to_networkx(**parts), title=title)
 
     # ------------------------------------------------------------------ questions and triage
     def ask(self, question: str) -> "Answer":

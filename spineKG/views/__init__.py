@@ -1,0 +1,1 @@
+"""Views of the graph: networkx graphs (:mod:`spineKG.views.graph`) and pyvis drawings (:mod:`spineKG.views.draw`)."""
