@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from .index import UnknownTermError
-from .kg import KnowledgeGraph, load
+from .kg import KnowledgeGraph, connect, load
 from .model import Entity, Evidence, Result, Results
-from .store import EmbeddedStore, SparqlError, Store
+from .store import EmbeddedStore, RemoteStore, SparqlError, Store
 
 __version__ = "0.1.0"
 
@@ -19,10 +19,12 @@ __all__ = [
     "Entity",
     "Evidence",
     "KnowledgeGraph",
+    "RemoteStore",
     "Result",
     "Results",
     "SparqlError",
     "Store",
     "UnknownTermError",
+    "connect",
     "load",
 ]

@@ -66,6 +66,17 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--derived", action="store_true", help="include inherited and chained relations")
     v.add_argument("-o", "--output", default="graph.html")
 
+    sv = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over the embedded store")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
+    sv.add_argument("--limit", type=int, default=10_000, help="most result rows returned (default 10,000)")
+
+    up = sub.add_parser("upload", help="put the release into a triple store (SPARQL 1.1 Graph Store Protocol)")
+    up.add_argument("url", help="the store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    up.add_argument("--graph", help="named graph IRI (default: the default graph)")
+    up.add_argument("--append", action="store_true", help="add to the graph instead of replacing it")
+
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
     b.add_argument("--out", help="output folder (default: ontology/)")
@@ -98,7 +109,9 @@ def _user_error(exc: Exception) -> str | None:
 
     from .scores import ScoreInputError
 
-    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError, ScoreInputError)):
+    from .upload import UploadError
+
+    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError, ScoreInputError, UploadError)):
         return str(exc)
     if type(exc).__name__ == "SourceError":
         return str(exc)
@@ -119,6 +132,17 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "score":
         return _score(args)
+    if args.command == "serve":
+        from .server import serve
+
+        serve(args.host, args.port, args.timeout, args.limit)
+        return 0
+    if args.command == "upload":
+        from .upload import upload
+
+        report = upload(args.url, args.graph, replace=not args.append)
+        print(f"uploaded {', '.join(report.files)} ({report.bytes:,} bytes) to {report.url}")
+        return 0
     from .kg import load
 
     kg = load()

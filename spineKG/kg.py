@@ -226,6 +226,17 @@ class KnowledgeGraph:
         return triage(self, **inputs)
 
 
+def connect(query_url: str, update_url: str | None = None, graph: str | None = None) -> KnowledgeGraph:
+    """The knowledge graph in a SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) that
+    holds the release; the typed API, SPARQL and questions work unchanged.
+
+    Example: ``connect("http://127.0.0.1:7878/query")`` after ``spinekg upload http://127.0.0.1:7878/store``.
+    """
+    from .store import RemoteStore
+
+    return KnowledgeGraph(RemoteStore(query_url, update_url, graph))
+
+
 def load() -> KnowledgeGraph:
     """The bundled knowledge graph in the embedded (Oxigraph-backed rdflib) store.
 

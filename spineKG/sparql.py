@@ -77,6 +77,20 @@ def bind(query: str, bindings: Mapping[str, Any]) -> str:
     return query[:m.end()] + " " + values + query[m.end():]
 
 
+def check_syntax(text: str) -> None:
+    """Parse a query with Oxigraph's SPARQL parser, so every store reports mistakes the same way (with position)."""
+    import pyoxigraph
+
+    from .store import parse_error
+    from .vocab import sparql_prefixes
+
+    full = text if text.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + text
+    try:
+        pyoxigraph.Store().query(full)   # parsed at once, evaluated only if iterated (it is not)
+    except SyntaxError as exc:
+        raise parse_error(exc, text) from None
+
+
 def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = None) -> Rows:
     text = query
     if _NAME.match(query.strip()):
@@ -89,6 +103,7 @@ def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = No
                                                                      f"; available: {', '.join(queries)}"))
         text = queries[query.strip()].read_text(encoding="utf-8")
     text = bind(text, bindings or {})
+    check_syntax(text)
     result = store.query(text)
     if getattr(result, "type", "SELECT") != "SELECT":
         if result.type == "ASK":

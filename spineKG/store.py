@@ -1,7 +1,8 @@
 """The one store interface, and the embedded backends.
 
 A store holds the release (the OWL ontology and its relation graph) and answers SPARQL SELECT
-queries with rows of rdflib terms. The embedded store is an rdflib Graph on Oxigraph (oxrdflib).
+queries with rows of rdflib terms. The embedded store is an rdflib Graph on Oxigraph (oxrdflib);
+:class:`RemoteStore` is any SPARQL 1.1 endpoint, through rdflib's SPARQLStore.
 (rdflib's own memory store was tried and dropped: its SPARQL engine needed 97 s to build the entity
 index that Oxigraph builds in 0.1 s.)
 
@@ -105,6 +106,48 @@ class EmbeddedStore:
         except Exception as exc:  # the engines raise SyntaxError, pyparsing errors or ValueError
             if type(exc).__name__ in ("SyntaxError", "ParseException", "ParseBaseException", "ParseSyntaxException"):
                 raise parse_error(exc, query) from None
+            raise
+
+    def select(self, query: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.query(query)]
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint holding the release (``spinekg upload`` puts it there), through rdflib's SPARQLStore.
+
+    ``graph`` names the graph that holds the release; by default the endpoint's default graph is queried.
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, graph: str | None = None, timeout: float = 60.0) -> None:
+        from rdflib import URIRef
+        from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+        self.name = f"remote:{query_url}"
+        self.query_url, self.update_url, self.graph_iri = query_url, update_url, graph
+        # form POST (Virtuoso 7 does not take application/sparql-query): the typed queries' VALUES lists make URLs too long for GET
+        store = (SPARQLUpdateStore(query_url, update_url, returnFormat="json", method="POST_FORM", timeout=timeout) if update_url
+                 else SPARQLStore(query_url, returnFormat="json", method="POST_FORM", timeout=timeout))
+        self._graph = Graph(store=store, identifier=URIRef(graph) if graph else None)
+        for prefix, iri in PREFIXES.items():
+            self._graph.bind(prefix, iri, override=True)
+
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    def query(self, query: str) -> Any:
+        text = query if query.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + query
+        try:
+            return self._graph.query(text)
+        except Exception as exc:
+            name = type(exc).__name__
+            if name in ("QueryBadFormed", "SPARQLWrapperException", "EndPointInternalError", "HTTPError", "URLError",
+                        "EndPointNotFound", "Unauthorized", "ValueError"):
+                cause = exc.__cause__ or exc.__context__
+                detail = cause.read().decode(errors="replace") if hasattr(cause, "read") else ""
+                msg = (detail or str(exc)).strip().splitlines()
+                raise SparqlError(f"the endpoint {self.query_url} refused the query: " + (msg[-1] if msg else name),
+                                  query=query) from None
             raise
 
     def select(self, query: str) -> list[tuple[Any, ...]]:

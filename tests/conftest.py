@@ -7,8 +7,9 @@ import pytest
 
 import spineKG
 
-# Every store backend the typed API runs on; the shared suite (any_kg) runs against each of them.
-BACKENDS = ("embedded",)
+# Every store backend the typed API runs on; the shared suite (any_kg) runs against each of them:
+# the embedded store, and real servers started on 127.0.0.1 by the tests (tests/servers.py).
+BACKENDS = ("embedded", "oxigraph", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -16,10 +17,34 @@ def kg() -> spineKG.KnowledgeGraph:
     return spineKG.load()
 
 
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory):
+    from .servers import oxigraph_binary, oxigraph_server
+
+    if oxigraph_binary() is None:
+        require_tool("oxigraph")
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory):
+    from .servers import virtuoso_server
+
+    require_tool("virtuoso-t")
+    require_tool("isql-vt")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def any_kg(request: pytest.FixtureRequest) -> spineKG.KnowledgeGraph:
-    """The same knowledge graph on every embedded backend: the shared suite runs against each."""
-    return {"embedded": spineKG.load}[request.param]()
+    """The same knowledge graph on every backend: the shared suite runs against each."""
+    if request.param == "oxigraph":
+        return spineKG.connect(request.getfixturevalue("oxigraph_url") + "/query")
+    if request.param == "virtuoso":
+        return spineKG.connect(request.getfixturevalue("virtuoso_url"), graph="https://w3id.org/spinekg/release")
+    return spineKG.load()
 
 
 def require_tool(name: str) -> str:

@@ -158,3 +158,17 @@ def test_sparql_with_prefixes_bindings_and_named_queries(kg: spineKG.KnowledgeGr
     with pytest.raises(spineKG.SparqlError, match="did you mean"):
         kg.sparql("triage_rule")
     assert isinstance(kg.graph, __import__("rdflib").Graph)
+
+
+@pytest.mark.parametrize("name,bindings,expect", [
+    ("tumors_in_compartment", {"compartment": "skg:Extradural"}, "hemangioma"),
+    ("treatments_for_tumor", {"tumor": "skg:SecondarySpinalTumor"}, "rehabilitation"),
+    ("red_flags", {}, "nausea"),
+    ("evidence_chain", {"s": "skg:Ependymoma", "p": "skg:mayCause", "o": "skg:Myelopathy"}, "spinal cord compression"),
+    ("instrument_table", {"instrument": "skg:SINS"}, "junctional"),
+    ("assertion_sources", {}, "ependymoma"),
+])
+def test_named_queries(any_kg: spineKG.KnowledgeGraph, name: str, bindings: dict, expect: str) -> None:
+    rows = any_kg.sparql(name, **bindings)
+    assert any(expect in " ".join(str(c) for c in row) for row in rows)
+    assert list(rows.to_df().columns) == list(rows.vars)
