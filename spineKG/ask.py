@@ -70,6 +70,7 @@ class Answer:
     results: tuple[Result, ...]
     interpretation: dict[str, Any] = field(default_factory=dict)
     triage: "TriageResult | None" = None
+    query: Query | None = None   # the typed query the question became (None for shares and triage)
 
     @property
     def answers(self) -> tuple[Result, ...]:
@@ -154,7 +155,7 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
         items = [r for r in items if any(kg.index.is_a(r.entity.iri, o) for o in offered)]
     if p.typical:
         items.sort(key=lambda r: -min((_trank(e.typicality) for e in r.evidence), default=5))
-    return Answer(text, tuple(items), _interpretation(kg, p, query, results))
+    return Answer(text, tuple(items), _interpretation(kg, p, query, results), query=query)
 
 
 # ---------------------------------------------------------------------- parsing steps

@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--graph", help="named graph IRI (default: the default graph)")
     up.add_argument("--append", action="store_true", help="add to the graph instead of replacing it")
 
+    gc = sub.add_parser("generate-cohort", help="write a synthetic patient cohort linked to the ontology (N-Triples)")
+    gc.add_argument("n", type=int, help="number of patients")
+    gc.add_argument("-o", "--output", default="cohort.nt")
+    gc.add_argument("--seed", type=int, default=1)
+
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
     b.add_argument("--out", help="output folder (default: ontology/)")
@@ -171,6 +176,14 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "sparql":
         return _sparql(kg, args)
+    if args.command == "generate-cohort":
+        from .cohort import write
+
+        if args.n <= 0:
+            raise ValueError("the number of patients must be positive")
+        triples = write(kg, args.n, args.output, args.seed)
+        print(f"wrote {args.output}: {args.n:,} patients, {triples:,} triples")
+        return 0
     if args.command == "viz":
         if args.question:
             drawing = kg.ask(args.question).show(kg)

@@ -1,0 +1,315 @@
+"""spineKG benchmarks: the same work on several engines, side by side in one run, with ratios.
+
+    python benchmarks/run.py                 # questions, cold start, cohorts of 10^4 and 10^5 patients
+    python benchmarks/run.py --scale 1000000 # add a cohort of 10^6 patients (about 1.5 x 10^7 triples)
+
+Absolute times depend on the machine and its load; the ratios (engine / spineKG) are the result.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spineKG  # noqa: E402
+from spineKG.vocab import sparql_prefixes  # noqa: E402
+
+QUESTIONS = (ROOT / "tests" / "data" / "competency_questions.txt").read_text().splitlines()
+RELEASE = [ROOT / "ontology" / "spinekg.ttl", ROOT / "ontology" / "spinekg-relations.ttl"]
+COLD_QUESTION = "which tumors cause myelopathy in the cervical spine"
+COHORT_QUERIES = {
+    "metastatic extradural thoracic + myelopathy, by treatment": """
+        SELECT ?treatment (COUNT(?p) AS ?n) WHERE {
+          ?p c:hasTumor ?t . ?t rdfs:subClassOf skg:SecondarySpinalTumor .
+          ?p c:compartment skg:Extradural ; c:region skg:ThoracicSpine ; c:hasFinding skg:Myelopathy ; c:receivedTreatment ?tr .
+          ?tr rdfs:label ?treatment } GROUP BY ?treatment ORDER BY DESC(?n)""",
+    "cervical intramedullary, by age band": """
+        SELECT ?band (COUNT(?p) AS ?n) WHERE {
+          ?p c:region skg:CervicalSpine ; c:compartment skg:Intramedullary ; c:age ?age .
+          BIND(IF(?age < 40, "under 40", IF(?age < 65, "40-64", "65 and over")) AS ?band) } GROUP BY ?band ORDER BY ?band""",
+}
+COHORT_PREFIX = "PREFIX c: <https://w3id.org/spinekg/cohort/>\n"
+
+
+def timeit(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) * 1000
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] * 1000
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    out = [f"\n### {title}\n", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    text = "\n".join(out)
+    print(text, flush=True)
+    return text
+
+
+# ---------------------------------------------------------------------- 1. questions
+ENGINE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from spineKG.vocab import sparql_prefixes
+engine, queries = sys.argv[1], json.load(open(sys.argv[2]))
+if engine == "rdflib":
+    import rdflib
+    g = rdflib.Graph()
+    for f in {release!r}:
+        g.parse(f, format="turtle")
+    run = lambda q: list(g.query(q))
+else:
+    import owlready2, rdflib, tempfile, pathlib
+    world = owlready2.World()
+    for n, f in enumerate({release!r}):
+        nt = pathlib.Path(tempfile.mkdtemp()) / "r.nt"
+        rdflib.Graph().parse(f, format="turtle").serialize(nt, format="nt", encoding="utf-8")
+        world.get_ontology(nt.as_uri()).load(format="ntriples")
+    run = lambda q: list(world.sparql(q))
+print(json.dumps({{"ready": True}}), flush=True)
+for i, q in enumerate(queries):
+    t = time.perf_counter()
+    try:
+        run(sparql_prefixes() + q)
+        print(json.dumps({{"i": i, "t": time.perf_counter() - t}}), flush=True)
+    except Exception as exc:
+        print(json.dumps({{"i": i, "error": type(exc).__name__}}), flush=True)
+"""
+
+
+def other_engine(engine: str, sparqls: list[str], budget: float) -> tuple[list[float], int, int]:
+    """Each query once on another engine, in a child process, within a time budget.
+    Returns the times, the number of unsupported queries and the number not reached in the budget."""
+    qfile = Path(tempfile.mkdtemp()) / "queries.json"
+    qfile.write_text(json.dumps(sparqls))
+    code = ENGINE.format(root=str(ROOT), release=[str(f) for f in RELEASE])
+    proc = subprocess.Popen([sys.executable, "-c", code, engine, str(qfile)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    times, errors, done = [], 0, 0
+    deadline = time.time() + budget
+    import select as sel
+
+    assert proc.stdout is not None
+    while time.time() < deadline:
+        ready, _, _ = sel.select([proc.stdout], [], [], max(0.1, deadline - time.time()))
+        if not ready:
+            continue
+        line = proc.stdout.readline()
+        if not line:
+            break
+        msg = json.loads(line)
+        if "t" in msg:
+            times.append(msg["t"])
+            done += 1
+        elif "error" in msg:
+            errors += 1
+            done += 1
+    proc.kill()
+    proc.wait()
+    return times, errors, len(sparqls) - done
+
+
+def bench_questions(repeat: int, budget: float) -> str:
+    kg = spineKG.load()
+    answers = [kg.ask(q) for q in QUESTIONS]
+    typed = [(a.query, a.interpretation.get("sparql", ""), a.question) for a in answers if a.query is not None]
+    results: dict[str, list[float]] = {"typed": [], "ask": [], "sparql-embedded": []}
+    for query, sparql, q in typed:
+        results["typed"] += timeit(lambda: kg.engine.run(query), repeat)
+        results["ask"] += timeit(lambda: kg.ask(q), repeat)
+        results["sparql-embedded"] += timeit(lambda: kg.store.select(sparql), repeat)
+    base = med(results["typed"])
+    rows = [[name, f"{med(xs):.2f}", f"{p95(xs):.2f}", f"{med(xs) / base:.1f}x", ""] for name, xs in results.items()]
+    sparqls = [s for _, s, _ in typed]
+    for engine, label in (("rdflib", "sparql-rdflib (memory store)"), ("owlready2", "sparql-owlready2")):
+        times, errors, missed = other_engine(engine, sparqls, budget)
+        note = ", ".join(x for x in (f"{errors} unsupported" if errors else "",
+                                     f"{missed} not reached in {budget:.0f} s" if missed else "") if x)
+        if times:
+            rows.append([label, f"{med(times):.2f}", f"{p95(times):.2f}", f"{med(times) / base:.1f}x", note])
+        else:
+            rows.append([label, "-", "-", "-", note or "no result"])
+    return table(f"1. Competency questions ({len(typed)} of {len(QUESTIONS)} become typed queries; ms per query)",
+                 ["engine", "median ms", "p95 ms", "vs typed API", "note"], rows)
+
+
+# ---------------------------------------------------------------------- 2. cold start
+def bench_cold(repeat: int) -> str:
+    kg = spineKG.load()
+    sparql = kg.ask(COLD_QUESTION).interpretation["sparql"]
+    spinekg = [str(Path(sys.executable).parent / "spinekg"), "ask", COLD_QUESTION]
+    code = ("import rdflib,sys\ng=rdflib.Graph()\n" + "".join(f"g.parse({str(f)!r}, format='turtle')\n" for f in RELEASE)
+            + f"rows=list(g.query({sparql_prefixes() + sparql!r}))\nprint(len(rows))\n")
+    one = [sys.executable, "-c", code]
+    t_spinekg = timeit(lambda: subprocess.run(spinekg, capture_output=True, check=True), repeat)
+    rows = [["spinekg ask (whole process)", f"{med(t_spinekg):.0f}", "1.0x"]]
+    limit = 120.0
+    try:
+        t_rdflib = [timeit(lambda: subprocess.run(one, capture_output=True, check=True, timeout=limit), 1)[0]]
+        rows.append(["python -c: rdflib parses the release, runs the same SPARQL", f"{med(t_rdflib):.0f}",
+                     f"{med(t_rdflib) / med(t_spinekg):.1f}x"])
+    except subprocess.TimeoutExpired:
+        rows.append(["python -c: rdflib parses the release, runs the same SPARQL", f"> {limit * 1000:.0f}",
+                     f"> {limit * 1000 / med(t_spinekg):.0f}x (stopped)"])
+    simple = ("import rdflib\ng=rdflib.Graph()\n" + "".join(f"g.parse({str(f)!r}, format='turtle')\n" for f in RELEASE)
+              + "print(len(list(g.query('SELECT ?l WHERE { <https://w3id.org/spinekg/Ependymoma> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?l }'))))\n")
+    t_simple = timeit(lambda: subprocess.run([sys.executable, "-c", simple], capture_output=True, check=True), 3)
+    rows.append(["python -c: rdflib parses the release, one label lookup (for context)", f"{med(t_simple):.0f}",
+                 f"{med(t_simple) / med(t_spinekg):.1f}x"])
+    return table("2. Cold start (median wall time, ms)", ["command", "median ms", "vs spinekg ask"], rows)
+
+
+# ---------------------------------------------------------------------- 3. scale
+LOADER = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+engine, cohort, queries = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+t = time.perf_counter()
+if engine == "embedded":
+    from spineKG.store import EmbeddedStore
+    store = EmbeddedStore()
+    store.graph.parse(cohort, format="ox-ntriples")
+    run = lambda q: store.select(q)
+else:
+    import rdflib
+    g = rdflib.Graph()
+    for f in {release!r}:
+        g.parse(f, format="turtle")
+    g.parse(cohort, format="nt")
+    from spineKG.vocab import sparql_prefixes
+    run = lambda q: list(g.query(sparql_prefixes() + q))
+load = time.perf_counter() - t
+times = {{}}
+for name, q in queries.items():
+    run(q)
+    ts = []
+    for _ in range(3):
+        t = time.perf_counter(); rows = run(q); ts.append(time.perf_counter() - t)
+    times[name] = sorted(ts)[1]
+print(json.dumps({{"load": load, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": times}}))
+"""
+
+
+def run_loader(engine: str, cohort: Path, queries: dict[str, str], timeout: float) -> dict | None:
+    code = LOADER.format(root=str(ROOT), release=[str(f) for f in RELEASE])
+    try:
+        out = subprocess.run([sys.executable, "-c", code, engine, str(cohort), json.dumps(queries)], capture_output=True,
+                             text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    if out.returncode != 0:
+        print(out.stderr[-2000:], file=sys.stderr)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def oxigraph_server_run(cohort: Path, queries: dict[str, str]) -> dict | None:
+    from tests.servers import free_port, oxigraph_binary, wait_http
+
+    binary = oxigraph_binary()
+    if binary is None:
+        return None
+    tmp = Path(tempfile.mkdtemp())
+    t = time.perf_counter()
+    for f in [*RELEASE, cohort]:
+        subprocess.run([binary, "load", "--location", str(tmp / "db"), "--file", str(f)], check=True, capture_output=True)
+    load = time.perf_counter() - t
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(tmp / "db"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc=proc)
+        times = {}
+        for name, q in queries.items():
+            body = urllib.parse.urlencode({"query": sparql_prefixes() + q}).encode()
+            ts = []
+            for _ in range(4):
+                t = time.perf_counter()
+                urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/query", data=body,
+                                       headers={"Accept": "application/sparql-results+json"}), timeout=600).read()
+                ts.append(time.perf_counter() - t)
+            times[name] = sorted(ts[1:])[1]
+        import psutil
+
+        rss = psutil.Process(proc.pid).memory_info().rss / 2**20
+        return {"load": load, "peak_mb": rss, "queries": times}
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def bench_scale(sizes: list[int], rdflib_max: int) -> str:
+    from spineKG.cohort import write
+
+    kg = spineKG.load()
+    queries = {k: COHORT_PREFIX + v for k, v in COHORT_QUERIES.items()}
+    rows = []
+    for n in sizes:
+        path = Path(tempfile.mkdtemp()) / f"cohort-{n}.nt"
+        t = time.perf_counter()
+        triples = write(kg, n, path, progress=sys.stderr.isatty())
+        gen = time.perf_counter() - t
+        rows.append([f"{n:,}", "generate", f"{triples:,} triples", f"{gen:.1f}", "", "", ""])
+        runs = {"embedded (spineKG)": run_loader("embedded", path, queries, 1800)}
+        runs["rdflib memory"] = run_loader("rdflib", path, queries, 1800) if n <= rdflib_max else None
+        runs["Oxigraph server"] = oxigraph_server_run(path, queries)
+        base = runs["embedded (spineKG)"]
+        for engine, r in runs.items():
+            if r is None:
+                rows.append([f"{n:,}", engine, "not run" if engine == "rdflib memory" and n > rdflib_max else "failed", "", "", "", ""])
+                continue
+            q1, q2 = (r["queries"][k] * 1000 for k in COHORT_QUERIES)
+            ratio = (f"{q1 / (base['queries'][list(COHORT_QUERIES)[0]] * 1000):.1f}x / "
+                     f"{q2 / (base['queries'][list(COHORT_QUERIES)[1]] * 1000):.1f}x") if base else ""
+            rows.append([f"{n:,}", engine, "", f"{r['load']:.1f}", f"{r['peak_mb']:.0f}", f"{q1:.0f} / {q2:.0f}", ratio])
+        path.unlink()
+    return table("3. Cohort at scale (load s; peak memory MB; the two cohort queries, ms)",
+                 ["patients", "engine", "size", "load / generate s", "peak MB", "queries ms", "vs embedded"], rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--scale", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--budget", type=float, default=120, help="seconds allowed to rdflib and owlready2 for the questions")
+    ap.add_argument("--rdflib-max", type=int, default=10_000, help="largest cohort to load into rdflib's memory store")
+    ap.add_argument("--output", help="also write the tables (markdown) to this file")
+    args = ap.parse_args()
+    head = (f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores; "
+            f"spineKG {spineKG.__version__}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(head)
+    parts = [head, bench_questions(args.repeat, args.budget), bench_cold(max(5, args.repeat // 2))]
+    if args.scale:
+        parts.append(bench_scale(args.scale, args.rdflib_max))
+    if args.output:
+        Path(args.output).write_text("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()

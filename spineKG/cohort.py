@@ -1,0 +1,121 @@
+"""A synthetic patient cohort linked to the ontology, for scale tests and benchmarks.
+
+Each patient gets an age, a tumor type, a region and a compartment, findings, diagnostics, treatments
+and an outcome, about ten triples in all. Proportions come from the graph where it has them: regions
+by the shares of spinal tumors (thoracic 70 %, lumbar 20 %, cervical 10 %), a tumor type's typical
+compartment and region, findings by how typical each is of the tumor (always, usually, may), treatments
+stated for the tumor or its superclasses. Where the graph has no number, the generator assumes one and
+says so here: metastatic tumors are 60 % of cases ("the most common type"), the other tumor types share
+the rest equally; a hedged finding is present with probability 0.7 (usually) or 0.25 (may).
+It is synthetic data for testing software, not epidemiology.
+
+    spinekg generate-cohort 100000 -o cohort.nt
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .vocab import SKG
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph
+
+COHORT = "https://w3id.org/spinekg/cohort/"
+P_TYPICAL = {"always": 1.0, "most_often": 0.8, "usually": 0.7, "commonly": 0.5, "often": 0.5, "may": 0.25,
+             "less_commonly": 0.1, "rarely": 0.05}
+
+
+class _Profile:
+    """What the graph says about one tumor type, ready for sampling."""
+
+    def __init__(self, kg: "KnowledgeGraph", iri: str) -> None:
+        rows = kg.store.select(f"""
+            SELECT ?p ?o ?typ ?share WHERE {{ ?ax owl:annotatedSource <{iri}> ; owl:annotatedProperty ?p ;
+              owl:annotatedTarget ?o ; skg:typicality ?typ ; skg:derivation ?how . FILTER(isIRI(?ax) && ?how != "generalised")
+              OPTIONAL {{ ?ax skg:share ?share }} }}""")
+        regions = [str(SKG.CervicalSpine), str(SKG.ThoracicSpine), str(SKG.LumbarSpine), str(SKG.SacralSpine)]
+        comps = [str(SKG.Extradural), str(SKG.IntraduralExtramedullary), str(SKG.Intramedullary)]
+        self.regions: list[tuple[str, float]] = []
+        self.compartments: list[tuple[str, float]] = []
+        self.findings: list[tuple[str, float]] = []
+        self.treatments: list[tuple[str, float]] = []
+        loc, cause, treat = (kg.index.strict_to_weak[str(SKG[p])] for p in ("locatedIn", "causes", "treats"))
+        for p, o, typ, share in rows:
+            p, o, w = str(p), str(o), P_TYPICAL.get(str(typ), 0.25)
+            if p == loc and o in regions:
+                self.regions.append((o, float(share) / 100 if share is not None else w))
+            elif p == loc and o in comps:
+                self.compartments.append((o, w))
+            elif p == cause and kg.index.is_a(o, str(SKG.ClinicalFinding)) and o in kg.index.entities:
+                self.findings.append((o, w))
+        for tr, typ in kg.store.select(f"""
+            SELECT ?tr ?typ WHERE {{ <{iri}> rdfs:subClassOf* ?t . ?ax owl:annotatedSource ?tr ;
+              owl:annotatedProperty <{treat}> ; owl:annotatedTarget ?t ; skg:typicality ?typ . FILTER(isIRI(?ax)) }}"""):
+            self.treatments.append((str(tr), P_TYPICAL.get(str(typ), 0.25)))
+        if not self.regions:   # the population shares of all spinal tumors
+            self.regions = [(str(SKG.ThoracicSpine), 0.7), (str(SKG.LumbarSpine), 0.2), (str(SKG.CervicalSpine), 0.1)]
+        if not self.compartments:
+            self.compartments = [(str(SKG.Extradural), 1.0)]
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
+    items, weights = zip(*weighted)
+    return rng.choices(items, weights=weights)[0]
+
+
+def tumor_mix(kg: "KnowledgeGraph") -> list[tuple[str, float]]:
+    """Named tumor types (leaves of the hierarchy) and their assumed shares."""
+    tumors = [i for i, e in kg.index.entities.items() if "tumor" in e.kinds and not any(
+        i in kg.index.parents.get(x, ()) for x in kg.index.entities)]
+    metastatic = [t for t in tumors if kg.index.is_a(t, str(SKG.SecondarySpinalTumor))]
+    primary = [t for t in tumors if t not in metastatic]
+    return [(t, 0.6 / len(metastatic)) for t in metastatic] + [(t, 0.4 / len(primary)) for t in primary]
+
+
+def patients(kg: "KnowledgeGraph", n: int, seed: int = 1) -> Iterator[str]:
+    """N-Triples lines for n synthetic patients."""
+    rng = random.Random(seed)
+    mix = tumor_mix(kg)
+    profiles = {t: _Profile(kg, t) for t, _ in mix}
+    diagnostics = [str(SKG[x]) for x in ("MRI", "CTScan", "PercutaneousNeedleBiopsy", "BloodTest", "PETScan", "BoneScan")]
+    outcomes = ["improved", "stable", "worse", "died"]
+    a, has = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", COHORT
+    for i in range(n):
+        p = f"<{COHORT}patient/{i}>"
+        tumor = _pick(rng, mix)
+        prof = profiles[tumor]
+        age = rng.randint(10, 40) if not kg.index.is_a(tumor, str(SKG.SecondarySpinalTumor)) and rng.random() < 0.5 \
+            else rng.randint(35, 90)
+        yield f"{p} {a} <{COHORT}Patient> ."
+        yield f'{p} <{has}age> "{age}"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+        yield f"{p} <{has}hasTumor> <{tumor}> ."
+        yield f"{p} <{has}region> <{_pick(rng, prof.regions)}> ."
+        yield f"{p} <{has}compartment> <{_pick(rng, prof.compartments)}> ."
+        for f, w in prof.findings:
+            if rng.random() < w * 0.5:
+                yield f"{p} <{has}hasFinding> <{f}> ."
+        yield f"{p} <{has}hadDiagnostic> <{rng.choice(diagnostics)}> ."
+        if prof.treatments:
+            yield f"{p} <{has}receivedTreatment> <{_pick(rng, prof.treatments)}> ."
+        yield f'{p} <{has}outcome> "{rng.choice(outcomes)}" .'
+
+
+def write(kg: "KnowledgeGraph", n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
+    """Write n patients as N-Triples; returns the number of triples."""
+    from tqdm import tqdm
+
+    count = 0
+    with open(path, "w", encoding="utf-8") as fh, tqdm(total=n, unit="patient", disable=not progress,
+                                                         desc="generating") as bar:
+        last = None
+        for line in patients(kg, n, seed):
+            fh.write(line + "\n")
+            count += 1
+            subject = line.split(" ", 1)[0]
+            if subject != last:
+                bar.update(1 if last is not None else 0)
+                last = subject
+        bar.update(1)
+    return count
