@@ -47,6 +47,11 @@ class Store(Protocol):
     def query(self, query: str) -> Any: ...
 
 
+def with_prefixes(query: str) -> str:
+    """The query with the project's PREFIX lines, unless it declares its own prologue."""
+    return query if query.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + query
+
+
 def release_paths(directory: Path | None = None) -> list[Path]:
     base = directory or _default_release_dir()
     return [base / name for name in RELEASE_FILES]
@@ -100,9 +105,8 @@ class EmbeddedStore:
         return self._graph
 
     def query(self, query: str) -> Any:
-        text = query if query.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + query
         try:
-            return self._graph.query(text)
+            return self._graph.query(with_prefixes(query))
         except Exception as exc:  # the engines raise SyntaxError, pyparsing errors or ValueError
             if type(exc).__name__ in ("SyntaxError", "ParseException", "ParseBaseException", "ParseSyntaxException"):
                 raise parse_error(exc, query) from None
@@ -136,9 +140,8 @@ class RemoteStore:
         return self._graph
 
     def query(self, query: str) -> Any:
-        text = query if query.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + query
         try:
-            return self._graph.query(text)
+            return self._graph.query(with_prefixes(query))
         except Exception as exc:
             name = type(exc).__name__
             if name in ("QueryBadFormed", "SPARQLWrapperException", "EndPointInternalError", "HTTPError", "URLError",
