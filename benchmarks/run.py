@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spineKG  # noqa: E402
-from spineKG.vocab import sparql_prefixes  # noqa: E402
+from spineKG.store import with_prefixes  # noqa: E402
 
 QUESTIONS = (ROOT / "tests" / "data" / "competency_questions.txt").read_text().splitlines()
 RELEASE = [ROOT / "ontology" / "spinekg.ttl", ROOT / "ontology" / "spinekg-relations.ttl"]
@@ -76,7 +76,7 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> str:
 ENGINE = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from spineKG.vocab import sparql_prefixes
+from spineKG.store import with_prefixes
 engine, queries = sys.argv[1], json.load(open(sys.argv[2]))
 if engine == "rdflib":
     import rdflib
@@ -96,7 +96,7 @@ print(json.dumps({{"ready": True}}), flush=True)
 for i, q in enumerate(queries):
     t = time.perf_counter()
     try:
-        run(sparql_prefixes() + q)
+        run(with_prefixes(q))
         print(json.dumps({{"i": i, "t": time.perf_counter() - t}}), flush=True)
     except Exception as exc:
         print(json.dumps({{"i": i, "error": type(exc).__name__}}), flush=True)
@@ -164,7 +164,7 @@ def bench_cold(repeat: int) -> str:
     sparql = kg.ask(COLD_QUESTION).interpretation["sparql"]
     spinekg = [str(Path(sys.executable).parent / "spinekg"), "ask", COLD_QUESTION]
     code = ("import rdflib,sys\ng=rdflib.Graph()\n" + "".join(f"g.parse({str(f)!r}, format='turtle')\n" for f in RELEASE)
-            + f"rows=list(g.query({sparql_prefixes() + sparql!r}))\nprint(len(rows))\n")
+            + f"rows=list(g.query({with_prefixes(sparql)!r}))\nprint(len(rows))\n")
     one = [sys.executable, "-c", code]
     t_spinekg = timeit(lambda: subprocess.run(spinekg, capture_output=True, check=True), repeat)
     rows = [["spinekg ask (whole process)", f"{med(t_spinekg):.0f}", "1.0x"]]
@@ -202,8 +202,8 @@ else:
     for f in {release!r}:
         g.parse(f, format="turtle")
     g.parse(cohort, format="nt")
-    from spineKG.vocab import sparql_prefixes
-    run = lambda q: list(g.query(sparql_prefixes() + q))
+    from spineKG.store import with_prefixes
+    run = lambda q: list(g.query(with_prefixes(q)))
 load = time.perf_counter() - t
 times = {{}}
 for name, q in queries.items():
@@ -247,7 +247,7 @@ def oxigraph_server_run(cohort: Path, queries: dict[str, str]) -> dict | None:
         wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc=proc)
         times = {}
         for name, q in queries.items():
-            body = urllib.parse.urlencode({"query": sparql_prefixes() + q}).encode()
+            body = urllib.parse.urlencode({"query": with_prefixes(q)}).encode()
             ts = []
             for _ in range(4):
                 t = time.perf_counter()

@@ -182,7 +182,7 @@ def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
         d = decisions.setdefault(str(k), {"key": str(key), "order": int(order), "rationale": str(rationale),
                                           "strength": str(strength), "radiosensitivity": str(rs) if rs else None,
                                           "escc_group": str(group) if group else None, "stability": str(stab) if stab else None,
-                                          "can_tolerate_surgery": tol.toPython() if tol is not None else None, "recommends": []})
+                                          "can_tolerate_surgery": tol == "true" if tol is not None else None, "recommends": []})
         if str(rec) not in d["recommends"]:
             d["recommends"].append(str(rec))
     inst = Instrument(iri, str(head[0]), str(head[1]), str(head[2]), components, categories, grades,

@@ -26,8 +26,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from .sparql import named_queries
-from .store import EmbeddedStore, SparqlError, parse_error
-from .vocab import sparql_prefixes
+from .store import EmbeddedStore, SparqlError, check_syntax
 
 FORMATS = {   # name -> (media type, rdflib result serializer)
     "json": ("application/sparql-results+json", "json"),
@@ -59,13 +58,9 @@ def check(query: str) -> None:
         raise Refused(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused")
     if re.search(r"\bSERVICE\b", bare, re.IGNORECASE):
         raise Refused(403, "federated queries are refused: this endpoint does not reach out to other services (SERVICE)")
-    import pyoxigraph
-
-    full = query if re.match(r"\s*(PREFIX|BASE)\b", query, re.IGNORECASE) else sparql_prefixes() + query
     try:
-        pyoxigraph.Store().query(full)
-    except SyntaxError as exc:
-        err = parse_error(exc, query)
+        check_syntax(query)
+    except SparqlError as err:
         where = f" (line {err.line}, column {err.column})" if err.line is not None else ""
         raise Refused(400, f"malformed query{where}: {err.message}") from None
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .store import SparqlError, Store
+from .store import SparqlError, Store, check_syntax
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -75,20 +75,6 @@ def bind(query: str, bindings: Mapping[str, Any]) -> str:
         raise SparqlError("bindings need a query with a WHERE clause", query=query)
     values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
     return query[:m.end()] + " " + values + query[m.end():]
-
-
-def check_syntax(text: str) -> None:
-    """Parse a query with Oxigraph's SPARQL parser, so every store reports mistakes the same way (with position)."""
-    import pyoxigraph
-
-    from .store import parse_error
-    from .vocab import sparql_prefixes
-
-    full = text if text.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + text
-    try:
-        pyoxigraph.Store().query(full)   # parsed at once, evaluated only if iterated (it is not)
-    except SyntaxError as exc:
-        raise parse_error(exc, text) from None
 
 
 def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = None) -> Rows:

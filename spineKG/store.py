@@ -1,24 +1,27 @@
 """The one store interface, and the embedded backends.
 
-A store holds the release (the OWL ontology and its relation graph) and answers SPARQL SELECT
-queries with rows of rdflib terms. The embedded store is an rdflib Graph on Oxigraph (oxrdflib);
+A store holds the release (the OWL ontology and its relation graph), answers SPARQL SELECT queries
+with rows of strings (``select``, what spineKG itself runs) and any query with an rdflib Result
+(``query``, what users run). The embedded store is Oxigraph, with an rdflib Graph view (oxrdflib);
 :class:`RemoteStore` is any SPARQL 1.1 endpoint, through rdflib's SPARQLStore.
 (rdflib's own memory store was tried and dropped: its SPARQL engine needed 97 s to build the entity
 index that Oxigraph builds in 0.1 s.)
 
 >>> store = EmbeddedStore()
->>> len(store.select("SELECT ?s WHERE { ?s a <http://www.w3.org/2002/07/owl#Ontology> }"))
+>>> len(store.select("SELECT ?s WHERE { ?s a owl:Ontology }"))
 1
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
-from rdflib import Graph
 
-from .vocab import PREFIXES, sparql_prefixes
+from .vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 RELEASE_DIR = Path(__file__).resolve().parent / "data"
 RELEASE_FILES = ("spinekg.ttl", "spinekg-relations.ttl")
@@ -42,14 +45,32 @@ class Store(Protocol):
     @property
     def graph(self) -> Graph: ...
 
-    def select(self, query: str) -> list[tuple[Any, ...]]: ...
+    def select(self, query: str) -> list[tuple[str | None, ...]]:
+        """Rows of a SELECT query: IRIs and literals' lexical forms as strings, None where unbound."""
+        ...
 
-    def query(self, query: str) -> Any: ...
+    def query(self, query: str) -> Any:
+        """Any query form, as an rdflib Result."""
+        ...
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def with_prefixes(query: str) -> str:
-    """The query with the project's PREFIX lines, unless it declares its own prologue."""
-    return query if query.lstrip().upper().startswith(("PREFIX", "BASE")) else sparql_prefixes() + query
+    """The query with a PREFIX line for each of the project's prefixes it does not declare itself."""
+    own = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in own) + query
+
+
+def check_syntax(query: str) -> None:
+    """Parse a query with Oxigraph's SPARQL parser, so every store reports mistakes alike (with the position)."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(with_prefixes(query))   # parsed at once; evaluated only if iterated (it is not)
+    except SyntaxError as exc:
+        raise parse_error(exc, query) from None
 
 
 def release_paths(directory: Path | None = None) -> list[Path]:
@@ -68,52 +89,79 @@ _OX_POSITION = re.compile(r"(?:at |error at )?(\d+):(\d+)")
 
 
 def parse_error(exc: Exception, query: str) -> SparqlError:
-    """Turn an engine's syntax error into a SparqlError naming the line and column."""
+    """Turn Oxigraph's syntax error into a SparqlError naming the line and column in the user's text."""
     msg = str(exc)
     line = col = None
-    if hasattr(exc, "lineno") and getattr(exc, "lineno", None):          # pyparsing (rdflib)
-        line, col = exc.lineno, getattr(exc, "col", None)  # type: ignore[attr-defined]
-    else:
-        m = _OX_POSITION.search(msg)
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
-    if line is not None:
-        # the store prepends the PREFIX lines; report positions in the user's text
-        line = max(1, line - len(PREFIXES)) if query and not query.lstrip().upper().startswith("PREFIX") else line
+    m = _OX_POSITION.search(msg)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        line = max(1, line - (with_prefixes(query).count("\n") - query.count("\n")))   # less the PREFIX lines added
     return SparqlError(msg.splitlines()[0] if msg else type(exc).__name__, line, col, query)
 
 
 class EmbeddedStore:
-    """The release loaded into an rdflib Graph backed by Oxigraph (oxrdflib)."""
+    """The release in an embedded Oxigraph store, also seen as an rdflib Graph (oxrdflib).
 
-    def __init__(self, paths: Sequence[Path | str] | None = None) -> None:
-        import oxrdflib  # noqa: F401  (registers the Oxigraph store and the ox-* parsers)
+    The typed API, questions and triage query Oxigraph directly (rdflib is not imported on that
+    path); :attr:`graph` is an rdflib Graph over the same Oxigraph store, made when first asked for.
+    With ``directory`` the store lives on disk (RocksDB) instead of in memory, for data much larger
+    than the release, such as a cohort of a million patients; the release is loaded into it once.
+
+    >>> store = EmbeddedStore()
+    >>> store.select("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
+    [('ependymoma',)]
+    """
+
+    def __init__(self, paths: Sequence[Path | str] | None = None, *, directory: Path | str | None = None) -> None:
+        import pyoxigraph
 
         self.name = "oxigraph"
         files = [Path(p) for p in (paths or release_paths())]
-        self._graph = Graph(store="Oxigraph")
-        fmt = "ox-turtle"
-        for prefix, iri in PREFIXES.items():
-            self._graph.bind(prefix, iri, override=True)
         for f in files:
             if not f.exists():
                 raise FileNotFoundError(f"release file not found: {f} (run `python -m spineKG.build`)")
-            self._graph.parse(f, format=fmt)
+        self._ox = pyoxigraph.Store(str(directory)) if directory is not None else pyoxigraph.Store()
+        self._graph: Graph | None = None
+        if directory is None or not len(self._ox):
+            for f in files:
+                self.load(f)
+
+    def load(self, path: Path | str) -> None:
+        """Add an RDF file (format from its extension: .ttl, .nt, .nq, .owl/.rdf, .jsonld) in one bulk load."""
+        import pyoxigraph
+
+        path = Path(path)
+        fmt = pyoxigraph.RdfFormat.RDF_XML if path.suffix == ".owl" else pyoxigraph.RdfFormat.from_extension(path.suffix[1:])
+        if fmt is None:
+            raise ValueError(f"{path}: unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .rdf, .owl or .jsonld)")
+        self._ox.bulk_load(path=str(path), format=fmt)
 
     @property
     def graph(self) -> Graph:
+        """An rdflib Graph over the same Oxigraph store."""
+        if self._graph is None:
+            from oxrdflib import OxigraphStore
+            from rdflib import Graph
+            from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+            self._graph = Graph(store=OxigraphStore(store=self._ox), identifier=DATASET_DEFAULT_GRAPH_ID)
+            for prefix, iri in PREFIXES.items():
+                self._graph.bind(prefix, iri, override=True)
         return self._graph
 
     def query(self, query: str) -> Any:
         try:
-            return self._graph.query(with_prefixes(query))
-        except Exception as exc:  # the engines raise SyntaxError, pyparsing errors or ValueError
-            if type(exc).__name__ in ("SyntaxError", "ParseException", "ParseBaseException", "ParseSyntaxException"):
-                raise parse_error(exc, query) from None
-            raise
+            return self.graph.query(with_prefixes(query))
+        except SyntaxError as exc:
+            raise parse_error(exc, query) from None
 
-    def select(self, query: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.query(query)]
+    def select(self, query: str) -> list[tuple[str | None, ...]]:
+        try:
+            solutions = self._ox.query(with_prefixes(query))
+        except SyntaxError as exc:
+            raise parse_error(exc, query) from None
+        width = len(solutions.variables)
+        return [tuple(t.value if (t := row[i]) is not None else None for i in range(width)) for row in solutions]
 
 
 class RemoteStore:
@@ -123,7 +171,7 @@ class RemoteStore:
     """
 
     def __init__(self, query_url: str, update_url: str | None = None, graph: str | None = None, timeout: float = 60.0) -> None:
-        from rdflib import URIRef
+        from rdflib import Graph, URIRef
         from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
         self.name = f"remote:{query_url}"
@@ -153,5 +201,5 @@ class RemoteStore:
                                   query=query) from None
             raise
 
-    def select(self, query: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.query(query)]
+    def select(self, query: str) -> list[tuple[str | None, ...]]:
+        return [tuple(str(t) if t is not None else None for t in row) for row in self.query(query)]

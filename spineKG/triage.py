@@ -87,7 +87,7 @@ def rules(kg: "KnowledgeGraph") -> list[Rule]:
         elif key == "minPainDays":
             d["days"] = int(v)
         elif key == "isDefault":
-            d["default"] = bool(v.toPython())
+            d["default"] = v == "true"
     out = [Rule(iri, d["label"], d["def"], d["order"], kg.index.entities[d["urgency"]], tuple(sorted(set(d["all"]))),
                 tuple(sorted(set(d["any"]))), tuple(kg.index.entities[s] for s in sorted(d["spec"])), d["days"],
                 d["default"], kg.index.sources.get(d["src"]) if d["src"] else None)

@@ -21,7 +21,7 @@ def test_cohort_is_linked_and_proportioned(kg: spineKG.KnowledgeGraph, tmp_path:
     assert all(t.strip("<>") in kg.index.entities for t in tumors)
     assert abs(sum(w for _, w in tumor_mix(kg)) - 1.0) < 1e-9
     store = spineKG.EmbeddedStore()
-    store.graph.parse(path, format="ox-ntriples")
+    store.load(path)
     rows = store.select(f"""PREFIX c: <{COHORT}>
         SELECT ?r (COUNT(?p) AS ?n) WHERE {{ ?p c:hasTumor ?t ; c:region ?r . ?t rdfs:subClassOf skg:SecondarySpinalTumor }}
         GROUP BY ?r ORDER BY DESC(?n)""")

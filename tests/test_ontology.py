@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from spineKG.vocab import DEFINITION, SKG
+from spineKG.build.terms import DEFINITION, SKG
 
 from .conftest import require_tool
 

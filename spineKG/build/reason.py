@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..vocab import SKG
+from .terms import SKG
 
 
 class ReasonerError(RuntimeError):
