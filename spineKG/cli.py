@@ -4,6 +4,7 @@
     spinekg triage --age 61 --cancer-history previous --pain-days 2
     spinekg lookup epidural
     spinekg sparql "SELECT ?t WHERE { ?t skg:mayCause skg:Myelopathy }" [--format json|csv|tsv|table]
+    spinekg sparql @cohort-query.rq --data cohort.nt     # the release and your own linked data
     spinekg build
 
 User mistakes (an unknown term, a question it cannot read, malformed SPARQL, a bad ontology file) print
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     s.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE", help="bind a variable (repeatable)")
+    s.add_argument("--data", action="append", default=[], metavar="FILE",
+                   help="an RDF file to query along with the release, e.g. a cohort (repeatable)")
 
     sc = sub.add_parser("score", help="compute a clinical instrument: sins, tokuhashi, tomita, noms",
                         description="Options are the instrument's components, e.g. spinekg score sins --location junctional "
@@ -71,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     sv.add_argument("--limit", type=int, default=10_000, help="most result rows returned (default 10,000)")
+    sv.add_argument("--data", action="append", default=[], metavar="FILE",
+                    help="an RDF file to serve along with the release, e.g. a cohort (repeatable)")
 
     up = sub.add_parser("upload", help="put the release into a triple store (SPARQL 1.1 Graph Store Protocol)")
     up.add_argument("url", help="the store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
@@ -110,13 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _user_error(exc: Exception) -> str | None:
     from .ask import QuestionError
     from .index import UnknownTermError
-    from .store import SparqlError
+    from .store import DataError, SparqlError
 
     from .scores import ScoreInputError
 
     from .upload import UploadError
 
-    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, FileNotFoundError, ScoreInputError, UploadError)):
+    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, DataError, FileNotFoundError, ScoreInputError, UploadError)):
         return str(exc)
     if type(exc).__name__ == "SourceError":
         return str(exc)
@@ -140,7 +145,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .server import serve
 
-        serve(args.host, args.port, args.timeout, args.limit)
+        serve(args.host, args.port, args.timeout, args.limit, args.data)
         return 0
     if args.command == "upload":
         from .upload import upload
@@ -150,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     from .kg import load
 
-    kg = load()
+    kg = load(*getattr(args, "data", ()), progress=sys.stderr.isatty())
     if args.command == "ask":
         answer = kg.ask(" ".join(args.question))
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else str(answer))
@@ -181,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.n <= 0:
             raise ValueError("the number of patients must be positive")
-        triples = write(kg, args.n, args.output, args.seed)
+        triples = write(kg, args.n, args.output, args.seed, progress=sys.stderr.isatty())
         print(f"wrote {args.output}: {args.n:,} patients, {triples:,} triples")
         return 0
     if args.command == "viz":

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .index import Index, UnknownTermError
@@ -237,13 +238,19 @@ def connect(query_url: str, update_url: str | None = None, graph: str | None = N
     return KnowledgeGraph(RemoteStore(query_url, update_url, graph))
 
 
-def load() -> KnowledgeGraph:
-    """The bundled knowledge graph in the embedded (Oxigraph-backed rdflib) store.
+def load(*data: str | Path, directory: str | Path | None = None, progress: bool = False) -> KnowledgeGraph:
+    """The bundled knowledge graph in the embedded Oxigraph store, with any RDF data files added to it
+    (for instance patients linked to the ontology; a progress bar with ``progress=True``).
+
+    ``directory`` keeps the store on disk there (RocksDB) instead of in memory: much less memory for
+    large data, slower queries; a directory that already holds the release is reopened as it is.
 
     >>> load().lookup("epidural").label
     'extradural'
     """
     from .store import EmbeddedStore
 
-    return KnowledgeGraph(EmbeddedStore())
-
+    store = EmbeddedStore(directory=directory)
+    for path in data:
+        store.load(path, progress=progress)
+    return KnowledgeGraph(store)

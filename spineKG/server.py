@@ -23,7 +23,8 @@ import sys
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from pathlib import Path
+from typing import Any, Sequence
 
 from .sparql import named_queries
 from .store import EmbeddedStore, SparqlError, check_syntax
@@ -109,8 +110,10 @@ def run_query(store: EmbeddedStore, query: str, accept: str, fmt: str | None, li
 class Endpoint:
     """The endpoint's state: the store, the limits, and the request handling."""
 
-    def __init__(self, timeout: float = 10.0, limit: int = 10_000) -> None:
+    def __init__(self, timeout: float = 10.0, limit: int = 10_000, data: Sequence[str | Path] = ()) -> None:
         self.store = EmbeddedStore()
+        for path in data:
+            self.store.load(path, progress=sys.stderr.isatty())
         self.timeout, self.limit = timeout, limit
 
     def answer(self, query: str, accept: str, fmt: str | None) -> tuple[int, str, bytes, dict[str, str]]:
@@ -245,9 +248,11 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, media, body, headers)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, limit: int = 10_000) -> None:
-    """Serve until interrupted (a single process; each query runs in a forked, time-limited worker)."""
-    handler = type("SpineKGHandler", (Handler,), {"endpoint": Endpoint(timeout, limit)})
+def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, limit: int = 10_000,
+          data: Sequence[str | Path] = ()) -> None:
+    """Serve the release, and any RDF data files added to it, until interrupted (a single process; each
+    query runs in a forked, time-limited worker)."""
+    handler = type("SpineKGHandler", (Handler,), {"endpoint": Endpoint(timeout, limit, data)})
     httpd = HTTPServer((host, port), handler)
     print(f"spineKG SPARQL endpoint on http://{host}:{httpd.server_port}/sparql (timeout {timeout:g} s, "
           f"limit {limit:,} rows); Ctrl-C stops it", flush=True)

@@ -18,13 +18,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
 
-from .vocab import PREFIXES
+from .vocab import ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 RELEASE_DIR = Path(__file__).resolve().parent / "data"
 RELEASE_FILES = ("spinekg.ttl", "spinekg-relations.ttl")
+
+
+_BLOCK = 64 * 2**20   # bytes of N-Triples handed to Oxigraph at a time
+
+
+class DataError(ValueError):
+    """An RDF file that could not be loaded, with the file and line of the mistake."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = str(path), line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    return re.sub(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ", "", str(exc.msg))
 
 
 class SparqlError(ValueError):
@@ -96,7 +111,8 @@ def parse_error(exc: Exception, query: str) -> SparqlError:
     if m:
         line, col = int(m.group(1)), int(m.group(2))
         line = max(1, line - (with_prefixes(query).count("\n") - query.count("\n")))   # less the PREFIX lines added
-    return SparqlError(msg.splitlines()[0] if msg else type(exc).__name__, line, col, query)
+    first = _OX_POSITION.sub("", msg.splitlines()[0], count=1).lstrip(": ") if msg else ""
+    return SparqlError(first or type(exc).__name__, line, col, query)
 
 
 class EmbeddedStore:
@@ -122,19 +138,51 @@ class EmbeddedStore:
                 raise FileNotFoundError(f"release file not found: {f} (run `python -m spineKG.build`)")
         self._ox = pyoxigraph.Store(str(directory)) if directory is not None else pyoxigraph.Store()
         self._graph: Graph | None = None
-        if directory is None or not len(self._ox):
+        if directory is None or not self._ox.query(f"ASK {{ <{ONTOLOGY_IRI}> a <http://www.w3.org/2002/07/owl#Ontology> }}"):
             for f in files:
                 self.load(f)
 
-    def load(self, path: Path | str) -> None:
-        """Add an RDF file (format from its extension: .ttl, .nt, .nq, .owl/.rdf, .jsonld) in one bulk load."""
+    def load(self, path: Path | str, *, progress: bool = False) -> None:
+        """Add an RDF file; the format comes from its extension (.ttl, .nt, .nq, .trig, .rdf or .owl, .jsonld).
+
+        N-Triples and N-Quads are read in blocks (with a progress bar if ``progress``), which keeps the
+        peak memory of a large load lower. A syntax error raises :class:`DataError` with the file and line.
+        """
         import pyoxigraph
 
         path = Path(path)
         fmt = pyoxigraph.RdfFormat.RDF_XML if path.suffix == ".owl" else pyoxigraph.RdfFormat.from_extension(path.suffix[1:])
         if fmt is None:
-            raise ValueError(f"{path}: unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .rdf, .owl or .jsonld)")
-        self._ox.bulk_load(path=str(path), format=fmt)
+            raise DataError(path, None, f"unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .trig, .rdf, .owl or .jsonld)")
+        if not path.exists():
+            raise FileNotFoundError(f"data file not found: {path}")
+        if fmt not in (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS):
+            try:
+                self._ox.bulk_load(path=str(path), format=fmt)
+            except SyntaxError as exc:
+                raise DataError(path, exc.lineno, _syntax_message(exc)) from None
+            return
+        from tqdm import tqdm
+
+        lines_before = 0
+        with open(path, "rb") as fh, tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=f"loading {path.name}",
+                                          disable=not progress) as bar:
+            rest = b""
+            while True:
+                block = fh.read(_BLOCK)
+                data, rest = rest + block, b""
+                if block:   # hand over whole lines only; the tail waits for the next block
+                    cut = data.rfind(b"\n") + 1
+                    data, rest = data[:cut], data[cut:]
+                if data:
+                    try:
+                        self._ox.bulk_load(data, format=fmt)
+                    except SyntaxError as exc:
+                        raise DataError(path, lines_before + exc.lineno if exc.lineno else None, _syntax_message(exc)) from None
+                    lines_before += data.count(b"\n")
+                    bar.update(len(data))
+                if not block:
+                    break
 
     @property
     def graph(self) -> Graph:

@@ -34,3 +34,32 @@ def test_generate_cohort_cli(tmp_path: Path) -> None:
     assert out.returncode == 0 and "50 patients" in out.stdout
     bad = subprocess.run([sys.executable, "-m", "spineKG.cli", "generate-cohort", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "positive" in bad.stderr
+
+
+def test_cohort_queried_with_the_release_through_load_and_the_cli(kg: spineKG.KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "c.nt"
+    write(kg, 500, path, progress=False)
+    with_cohort = spineKG.load(path)
+    rows = with_cohort.sparql(f"""PREFIX c: <{COHORT}>
+        SELECT (COUNT(?p) AS ?n) WHERE {{ ?p c:hasTumor ?t . ?t rdfs:subClassOf skg:SecondarySpinalTumor }}""")
+    assert 200 < int(rows[0][0]) < 400
+    assert with_cohort.lookup("epidural").label == "extradural"   # the ontology is all there too
+    out = subprocess.run([sys.executable, "-m", "spineKG.cli", "sparql", "--format", "csv", "--data", str(path),
+                          f"PREFIX c: <{COHORT}> SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a c:Patient }}"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.split() == ["n", "500"]
+
+
+def test_on_disk_store_keeps_data_and_is_reopened_without_reloading(kg: spineKG.KnowledgeGraph, tmp_path: Path) -> None:
+    path = tmp_path / "c.nt"
+    write(kg, 200, path, progress=False)
+    first = spineKG.load(path, directory=tmp_path / "db")
+    count = f"PREFIX c: <{COHORT}> SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}"
+    n = int(first.sparql(count)[0][0])
+    del first
+    import gc
+
+    gc.collect()   # RocksDB allows one writer: the first store must be closed
+    again = spineKG.load(directory=tmp_path / "db")
+    assert int(again.sparql(count)[0][0]) == n          # the cohort is still there
+    assert [r.label for r in again.tumors(compartment="intramedullary", rank="most_common")] == ["astrocytoma", "ependymoma"]

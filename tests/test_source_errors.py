@@ -68,3 +68,38 @@ def test_build_cli_reports_a_bad_file_without_traceback(src_copy: Path, tmp_path
     assert out.returncode == 2
     assert "assertions.yaml:" in out.stderr and "art-pain-cause" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# ---------------------------------------------------------------- RDF data files added to the store
+def test_bad_data_file_names_file_and_line_even_across_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spineKG.store
+    from spineKG.store import DataError, EmbeddedStore
+
+    good = "<https://example.org/p/{n}> <https://example.org/age> \"{n}\" .\n"
+    path = tmp_path / "patients.nt"
+    path.write_text("".join(good.format(n=n) for n in range(40)) + "<https://example.org/p/x> <https://example.org/age> 41 .\n")
+    store = EmbeddedStore()
+    monkeypatch.setattr(spineKG.store, "_BLOCK", 100)   # many blocks: the line is counted over all of them
+    with pytest.raises(DataError) as err:
+        store.load(path)
+    assert (err.value.path, err.value.line) == (str(path), 41)
+    assert "object" in err.value.message
+
+
+def test_bad_turtle_release_file_names_file_and_line(tmp_path: Path) -> None:
+    from spineKG.store import DataError, EmbeddedStore
+
+    path = tmp_path / "broken.ttl"
+    path.write_text("@prefix s: <https://w3id.org/spinekg/> .\n\ns:A s:b s:C .\ns:A s:b \"unterminated .\n")
+    with pytest.raises(DataError) as err:
+        EmbeddedStore([path])
+    assert err.value.line == 4 and str(err.value).startswith(f"{path}:4: ")
+
+
+def test_sparql_cli_with_a_bad_data_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bad.nt"
+    path.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\nnot rdf\n")
+    for data, expect in ((path, f"{path}:2:"), (tmp_path / "missing.nt", "not found"), (tmp_path / "x.csv", "unknown RDF format")):
+        out = subprocess.run([sys.executable, "-m", "spineKG.cli", "sparql", "ASK {}", "--data", str(data)],
+                             capture_output=True, text=True)
+        assert out.returncode == 2 and expect in out.stderr and "Traceback" not in out.stderr
