@@ -30,15 +30,16 @@ from spineKG.store import with_prefixes  # noqa: E402
 QUESTIONS = (ROOT / "tests" / "data" / "competency_questions.txt").read_text().splitlines()
 RELEASE = [ROOT / "ontology" / "spinekg.ttl", ROOT / "ontology" / "spinekg-relations.ttl"]
 COLD_QUESTION = "which tumors cause myelopathy in the cervical spine"
-COHORT_QUERIES = {
+COHORT_QUERIES = {   # written with the most selective pattern first: Oxigraph joins largely in the order written
     "metastatic extradural thoracic + myelopathy, by treatment": """
         SELECT ?treatment (COUNT(?p) AS ?n) WHERE {
-          ?p c:hasTumor ?t . ?t rdfs:subClassOf skg:SecondarySpinalTumor .
-          ?p c:compartment skg:Extradural ; c:region skg:ThoracicSpine ; c:hasFinding skg:Myelopathy ; c:receivedTreatment ?tr .
+          ?p c:hasFinding skg:Myelopathy ; c:compartment skg:Extradural ; c:region skg:ThoracicSpine ;
+             c:hasTumor ?t ; c:receivedTreatment ?tr .
+          ?t rdfs:subClassOf skg:SecondarySpinalTumor .
           ?tr rdfs:label ?treatment } GROUP BY ?treatment ORDER BY DESC(?n)""",
     "cervical intramedullary, by age band": """
         SELECT ?band (COUNT(?p) AS ?n) WHERE {
-          ?p c:region skg:CervicalSpine ; c:compartment skg:Intramedullary ; c:age ?age .
+          ?p c:compartment skg:Intramedullary ; c:region skg:CervicalSpine ; c:age ?age .
           BIND(IF(?age < 40, "under 40", IF(?age < 65, "40-64", "65 and over")) AS ?band) } GROUP BY ?band ORDER BY ?band""",
 }
 COHORT_PREFIX = "PREFIX c: <https://w3id.org/spinekg/cohort/>\n"
@@ -187,22 +188,21 @@ def bench_cold(repeat: int) -> str:
 
 # ---------------------------------------------------------------------- 3. scale
 LOADER = """
-import json, resource, sys, time
+import json, resource, sys, tempfile, time
 sys.path.insert(0, {root!r})
 engine, cohort, queries = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 t = time.perf_counter()
-if engine == "embedded":
-    from spineKG.store import EmbeddedStore
-    store = EmbeddedStore()
-    store.graph.parse(cohort, format="ox-ntriples")
-    run = lambda q: store.select(q)
+if engine.startswith("embedded"):
+    import spineKG
+    kg = spineKG.load(cohort, directory=tempfile.mkdtemp() if engine == "embedded-disk" else None)
+    run = kg.store.select
 else:
     import rdflib
+    from spineKG.store import with_prefixes
     g = rdflib.Graph()
     for f in {release!r}:
         g.parse(f, format="turtle")
     g.parse(cohort, format="nt")
-    from spineKG.store import with_prefixes
     run = lambda q: list(g.query(with_prefixes(q)))
 load = time.perf_counter() - t
 times = {{}}
@@ -229,6 +229,23 @@ def run_loader(engine: str, cohort: Path, queries: dict[str, str], timeout: floa
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def time_http_queries(url: str, queries: dict[str, str], pid: int) -> dict:
+    """The median of three timed runs of each query (after one warm-up) and the server's resident memory."""
+    import psutil
+
+    times = {}
+    for name, q in queries.items():
+        body = urllib.parse.urlencode({"query": with_prefixes(q)}).encode()
+        ts = []
+        for _ in range(4):
+            t = time.perf_counter()
+            urllib.request.urlopen(urllib.request.Request(url, data=body, headers={"Accept": "application/sparql-results+json"}),
+                                   timeout=1800).read()
+            ts.append(time.perf_counter() - t)
+        times[name] = sorted(ts[1:])[1]
+    return {"peak_mb": psutil.Process(pid).memory_info().rss / 2**20, "queries": times}
+
+
 def oxigraph_server_run(cohort: Path, queries: dict[str, str]) -> dict | None:
     from tests.servers import free_port, oxigraph_binary, wait_http
 
@@ -245,26 +262,27 @@ def oxigraph_server_run(cohort: Path, queries: dict[str, str]) -> dict | None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc=proc)
-        times = {}
-        for name, q in queries.items():
-            body = urllib.parse.urlencode({"query": with_prefixes(q)}).encode()
-            ts = []
-            for _ in range(4):
-                t = time.perf_counter()
-                urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/query", data=body,
-                                       headers={"Accept": "application/sparql-results+json"}), timeout=600).read()
-                ts.append(time.perf_counter() - t)
-            times[name] = sorted(ts[1:])[1]
-        import psutil
-
-        rss = psutil.Process(proc.pid).memory_info().rss / 2**20
-        return {"load": load, "peak_mb": rss, "queries": times}
+        return {"load": load, **time_http_queries(f"http://127.0.0.1:{port}/query", queries, proc.pid)}
     finally:
         proc.terminate()
         proc.wait()
 
 
-def bench_scale(sizes: list[int], rdflib_max: int) -> str:
+def virtuoso_run(cohort: Path, queries: dict[str, str], buffers: int) -> dict | None:
+    import shutil
+
+    from tests.servers import virtuoso_server
+
+    if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
+        return None
+    with virtuoso_server(Path(tempfile.mkdtemp()), buffers=buffers, dirs=(cohort.parent,)) as server:
+        t = time.perf_counter()
+        server.bulk_load(cohort.parent, cohort.name, "https://w3id.org/spinekg/cohort")
+        load = time.perf_counter() - t
+        return {"load": load, **time_http_queries(server.url, queries, server.pid)}
+
+
+def bench_scale(sizes: list[int], rdflib_max: int, virtuoso_buffers: int) -> str:
     from spineKG.cohort import write
 
     kg = spineKG.load()
@@ -276,10 +294,12 @@ def bench_scale(sizes: list[int], rdflib_max: int) -> str:
         triples = write(kg, n, path, progress=sys.stderr.isatty())
         gen = time.perf_counter() - t
         rows.append([f"{n:,}", "generate", f"{triples:,} triples", f"{gen:.1f}", "", "", ""])
-        runs = {"embedded (spineKG)": run_loader("embedded", path, queries, 1800)}
-        runs["rdflib memory"] = run_loader("rdflib", path, queries, 1800) if n <= rdflib_max else None
-        runs["Oxigraph server"] = oxigraph_server_run(path, queries)
-        base = runs["embedded (spineKG)"]
+        runs = {"embedded, in memory": run_loader("embedded", path, queries, 1800),
+                "embedded, on disk": run_loader("embedded-disk", path, queries, 1800),
+                "rdflib memory": run_loader("rdflib", path, queries, 3600) if n <= rdflib_max else None,
+                "Oxigraph server": oxigraph_server_run(path, queries),
+                "Virtuoso": virtuoso_run(path, queries, virtuoso_buffers)}
+        base = runs["embedded, in memory"]
         for engine, r in runs.items():
             if r is None:
                 rows.append([f"{n:,}", engine, "not run" if engine == "rdflib memory" and n > rdflib_max else "failed", "", "", "", ""])
@@ -299,14 +319,21 @@ def main() -> None:
     ap.add_argument("--scale", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--budget", type=float, default=120, help="seconds allowed to rdflib and owlready2 for the questions")
     ap.add_argument("--rdflib-max", type=int, default=10_000, help="largest cohort to load into rdflib's memory store")
+    ap.add_argument("--virtuoso-buffers", type=int, default=340_000, help="Virtuoso NumberOfBuffers (8 KB each; 2.7 GB)")
+    ap.add_argument("--only", nargs="+", choices=("questions", "cold", "scale"), default=("questions", "cold", "scale"),
+                    help="run only these tables")
     ap.add_argument("--output", help="also write the tables (markdown) to this file")
     args = ap.parse_args()
     head = (f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores; "
             f"spineKG {spineKG.__version__}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(head)
-    parts = [head, bench_questions(args.repeat, args.budget), bench_cold(max(5, args.repeat // 2))]
-    if args.scale:
-        parts.append(bench_scale(args.scale, args.rdflib_max))
+    parts = [head]
+    if "questions" in args.only:
+        parts.append(bench_questions(args.repeat, args.budget))
+    if "cold" in args.only:
+        parts.append(bench_cold(max(5, args.repeat // 2)))
+    if args.scale and "scale" in args.only:
+        parts.append(bench_scale(args.scale, args.rdflib_max, args.virtuoso_buffers))
     if args.output:
         Path(args.output).write_text("\n".join(parts) + "\n")
 

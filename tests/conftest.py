@@ -33,8 +33,8 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory):
 
     require_tool("virtuoso-t")
     require_tool("isql-vt")
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
-        yield url
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RELEASE = [ROOT / "ontology" / "spinekg.ttl", ROOT / "ontology" / "spinekg-relations.ttl"]
 
 
+VIRTUOSO_GRAPH = "https://w3id.org/spinekg/release"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -63,9 +66,34 @@ def oxigraph_server(tmp: Path) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+class Virtuoso:
+    """A running Virtuoso: its SPARQL URL, and SQL through isql (the bulk loader, checkpoints)."""
+
+    def __init__(self, url: str, sql_port: int) -> None:
+        self.url, self.sql_port = url, sql_port
+
+    def sql(self, statements: str, timeout: float = 3600) -> str:
+        run = subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+                             capture_output=True, text=True, timeout=timeout)
+        if run.returncode != 0 or "Error" in run.stdout:
+            raise RuntimeError(run.stdout + run.stderr)
+        return run.stdout
+
+    def bulk_load(self, directory: Path, pattern: str, graph: str) -> None:
+        """Load files with Virtuoso's bulk loader (ld_dir + rdf_loader_run), as its manual advises for large data."""
+        self.sql(f"ld_dir('{directory}', '{pattern}', '{graph}'); rdf_loader_run(); checkpoint;")
+        failed = self.sql("SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
+        if "0 Rows" not in failed:
+            raise RuntimeError(failed)
+
+
 @contextmanager
-def virtuoso_server(tmp: Path) -> Iterator[str]:
-    """A Virtuoso server with its own database in `tmp`, the release loaded with TTLP_MT; yields the SPARQL URL."""
+def virtuoso_server(tmp: Path, buffers: int | None = None, dirs: tuple[Path, ...] = ()) -> Iterator[Virtuoso]:
+    """A Virtuoso server with its own database in `tmp`, the release loaded with TTLP_MT.
+
+    ``buffers`` sets NumberOfBuffers (8 KB pages; the packaged default of 10,000 suits small data only);
+    ``dirs`` are added to DirsAllowed, for the bulk loader.
+    """
     db = tmp / "virtuoso"
     db.mkdir()
     ini = Path("/etc/virtuoso-opensource-7/virtuoso.ini").read_text()
@@ -73,21 +101,21 @@ def virtuoso_server(tmp: Path) -> Iterator[str]:
     ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", f"{db}/")
     ini = re.sub(r"(?m)^ServerPort(\s*)=\s*1111\s*$", f"ServerPort = 127.0.0.1:{sql_port}", ini)
     ini = re.sub(r"(?m)^ServerPort(\s*)=\s*8890\s*$", f"ServerPort = 127.0.0.1:{http_port}", ini)
-    ini = re.sub(r"(?m)^DirsAllowed(\s*)=(.*)$", lambda m: f"DirsAllowed = {m.group(2).strip()}, {db}, {ROOT / 'ontology'}", ini)
+    allowed = ", ".join(str(d) for d in (db, ROOT / "ontology", *dirs))
+    ini = re.sub(r"(?m)^DirsAllowed(\s*)=(.*)$", lambda m: f"DirsAllowed = {m.group(2).strip()}, {allowed}", ini)
+    if buffers:
+        ini = re.sub(r"(?m)^NumberOfBuffers(\s*)=.*$", f"NumberOfBuffers = {buffers}", ini)
+        ini = re.sub(r"(?m)^MaxDirtyBuffers(\s*)=.*$", f"MaxDirtyBuffers = {buffers * 3 // 4}", ini)
     (db / "virtuoso.ini").write_text(ini)
     proc = subprocess.Popen(["virtuoso-t", "+configfile", str(db / "virtuoso.ini"), "+foreground"], cwd=db,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{http_port}/sparql"
+    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", sql_port)
+    server.pid = proc.pid  # type: ignore[attr-defined]
     try:
-        wait_http(url + "?query=ASK%7B%7D", timeout=90, proc=proc)
-        graph = "https://w3id.org/spinekg/release"
+        wait_http(server.url + "?query=ASK%7B%7D", timeout=90, proc=proc)
         for path in RELEASE:
-            sql = f"DB.DBA.TTLP_MT(file_to_string_output('{path}'), '', '{graph}', 0); checkpoint;"
-            run = subprocess.run(["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={sql}"], capture_output=True,
-                                 text=True, timeout=300)
-            if run.returncode != 0 or "Error" in run.stdout:
-                raise RuntimeError(run.stdout + run.stderr)
-        yield url
+            server.sql(f"DB.DBA.TTLP_MT(file_to_string_output('{path}'), '', '{VIRTUOSO_GRAPH}', 0); checkpoint;", timeout=300)
+        yield server
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
