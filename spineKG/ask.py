@@ -112,6 +112,7 @@ class _Parse:
     dropped: list[str] = field(default_factory=list)
     cue_spans: list[tuple[int, int]] = field(default_factory=list)
     options: list[Mention] = field(default_factory=list)
+    defined_head: str | None = None
 
 
 def ask(kg: "KnowledgeGraph", question: str) -> Answer:
@@ -122,6 +123,7 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     _find_head(kg, p)
     _modifiers(p)
     _direct(p)
+    _defined_head(kg, p)
     if p.head is None and not mentions:
         raise QuestionError(f"Could not understand {question.strip()[:80]!r}: it names nothing spineKG knows"
                             + _unknown_words(tokens, mentions), _unknown_list(tokens, mentions))
@@ -215,6 +217,12 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                 # "the ways a tumor can be treated": the means, named by the verb's cue, are asked for
                 if not any(g in ("way", "means", "method", "option") for g in gap):
                     candidates.append((m.start, iri, m))
+    for w in [i for i, x in enumerate(words) if x in WH_CATEGORY and is_wh[i]]:
+        # "of the tumors that ..., which ones are cancer?": the category named before the pronoun
+        if words[w + 1:w + 2] == ["one"] or words[w + 1:w + 3] in (["of", "them"], ["of", "these"], ["of", "those"]):
+            prior = [m for m in p.mentions if m.end <= w and _is_category(kg, _pick_head(kg, p, m))]
+            if prior:
+                candidates.append((-2000, _pick_head(kg, p, prior[0]), prior[0]))
     auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
     first_person = {"i", "my", "me", "we", "our", "ive", "im"}
     keyword = bool(words) and not any(is_wh) and words[0] not in auxiliary \
@@ -242,7 +250,8 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                     lead = [k for k in range(max(first, n - 3), n + 1) if is_wh[k]]
                     after_wh = bool(lead) and all(words[k] in FILLERS for k in range(lead[-1] + 1, n))
                     at_end = keyword and n + length == len(words)
-                    cue_candidates.append((n - (1000 if after_wh else 0) - (1500 if at_end else 0), iri, None))
+                    earlier = n < first   # a cue in an earlier sentence of the question ranks last
+                    cue_candidates.append((n - (1000 if after_wh else 0) - (1500 if at_end else 0) + (5000 if earlier else 0), iri, None))
                     spans[iri] = (n, n + length)
                 break
     candidates.sort(key=lambda c: c[0])
@@ -275,13 +284,14 @@ def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
 
 IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain"}
 PREPOSITIONS = {"for", "of", "in", "with", "from", "after", "to", "on", "by", "at", "about", "during"}
-FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can"}
+FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can",
+           "they", "we", "you", "it", "i", "he", "she"}
 
 
 def _last_sentence_start(p: _Parse) -> int:
     """Token index where the question's last sentence starts (0 for a single sentence)."""
     text = p.text.rstrip(" ?!.")
-    cut = max(text.rfind("?"), text.rfind(". "), text.rfind("! "))
+    cut = max(text.rfind("?"), text.rfind(". "), text.rfind("! "), text.rfind(" - "), text.rfind("; "), text.rfind(" – "))
     if cut < 0:
         return 0
     return next((i for i, t in enumerate(p.tokens) if t.start > cut), 0)
@@ -344,6 +354,33 @@ def _direct(p: _Parse) -> None:
         p.direct = any(w in broad for w in before) or any(w in broad for w in mention.text.lower().split())
 
 
+def _defined_head(kg: "KnowledgeGraph", p: _Parse) -> None:
+    """'which extradural tumors': a class the ontology defines by a relation (a spinal tumor located in the
+    extradural space) is asked for as its definition, the top class of its kind meeting that relation, so
+    that tumors stated to be there only usually or sometimes are found too, not only its subclasses."""
+    if p.head in kg.index.definitions and not p.direct and p.head_mention is not None:
+        genus = kg.index.roots.get(kg.index.entities[p.head].kind)
+        if genus and genus != p.head:
+            p.defined_head, p.head = p.head, genus
+
+
+def _expand_defined(kg: "KnowledgeGraph", iris: set[str], head: str) -> tuple[set[str], tuple[str, ...]]:
+    """Targets and relations for entities named: with the classes they define; a class of the asked kind
+    defined by a relation ("malignant tumor") is met by its subclasses or by that relation to its filler."""
+    out = set(iris)
+    for i in iris:
+        out |= kg.index.defined_by.get(i, set())
+    defined = [i for i in iris if i in kg.index.definitions and kg.index.is_a(i, head)]
+    if not defined or len(defined) != len(iris):
+        return out, ()
+    props = {RDFS_SUBCLASS}
+    for i in defined:
+        for prop, filler in kg.index.definitions[i]:
+            out.add(filler)
+            props.add(kg.index.strict_to_weak.get(prop, prop))
+    return out, tuple(sorted(props))
+
+
 def _modifiers(p: _Parse) -> None:
     text = " ".join(t.word for t in p.tokens)
     if re.search(r"\b(one of the most|among the most) (common|frequent)", text):
@@ -375,6 +412,9 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
     assert head is not None
     head_ent = kg.index.entities[head]
     out: list[Constraint] = []
+    if p.defined_head and p.head_mention is not None:
+        targets, relations = _expand_defined(kg, {p.defined_head}, head)
+        out.append(Constraint(tuple(sorted(targets)), relations, role=p.head_mention.text))
     groups = _group_tumor_phrases(kg, p)
     for group in groups:
         iris: set[str] = set()
@@ -389,31 +429,26 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
             continue
         text = " ".join(m.text for m in group)
         iris = _spatial(kg, p, group[0], iris)
-        targets = set(iris)
-        for i in list(targets):
-            targets |= kg.index.defined_by.get(i, set())
+        targets, relations = _expand_defined(kg, iris, head)
         negate = _negated(p, group[0]) or _other_than(kg, p, iris)
         kinds = {k for i in iris for k in kg.index.entities[i].kinds}
         context = bool(kinds & {"location"}) and all(
             kg.index.is_a(i, str(SKG.SpinalRegion)) for i in iris)
         up = "tumor" in head_ent.kinds and bool(kinds & {"treatment", "diagnostic"})
         if len(group) > 1 and "treatment" not in head_ent.kinds:
-            targets = _tumor_set(kg, group)
+            targets, relations = _tumor_set(kg, group), ()
         elif "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
             # what treats a tumor treats its kinds, and some of its kinds
             targets = _tumor_set(kg, group)
             targets |= {a for t in targets for a in kg.index.ancestors.get(t, ()) | kg.index.descendants(t)}
         elif "treatment" in kinds and _after(p, group[0]):
             targets = _situations_after(kg, group[0]) or targets
-        relations: tuple[str, ...] = ()
         if "treatment" in head_ent.kinds and _tumorish(kg, group[0]):
             relations = (kg.index.strict_to_weak[str(SKG.treats)],)   # what treats the tumors described
         c = Constraint(tuple(sorted(targets)), relations, negate, role=text, context=context, up=up)
-        verbs = _relation_words(kg, p, group[0]) if not c.context else set()
-        if verbs:   # "originate in the spine": only that relation, if the graph has it for this kind of answer
-            narrowed = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
-            if c.negate or _connected(kg, head, narrowed):
-                c = narrowed
+        verbs = _verbs(kg, p, group[0], head, c) if not c.context else set()
+        if verbs:   # "originate in the spine": only that relation
+            c = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
         out.append(c)
     return out
 
@@ -453,16 +488,32 @@ def _situations_after(kg: "KnowledgeGraph", m: Mention) -> set[str]:
 
 
 def _relation_words(kg: "KnowledgeGraph", p: _Parse, m: Mention) -> set[str]:
-    """Relations named by a verb just before a mention ("start in", "arise from", "spread to")."""
+    """Relations named by a verb just before a mention ("start in", "arise from", "spread to"); adverbs are
+    skipped ("arise primarily in"), and the longest phrase wins ("arise in", not "arise" and "in")."""
     covered = {i for o in p.mentions for i in range(o.start, o.end)}
-    words = [t.word for n, t in enumerate(p.tokens) if max(0, m.start - 3) <= n < m.start and n not in covered]
+    words = [t.word for n, t in enumerate(p.tokens) if max(0, m.start - 4) <= n < m.start and n not in covered
+             and not (len(t.word) > 4 and t.word.endswith("ly"))][-3:]
     found: set[str] = set()
-    for n in range(len(words)):
-        for length in (2, 1):
+    n = 0
+    while n < len(words):
+        for length in (3, 2, 1):
             phrase = " ".join(words[n:n + length])
             if len(words[n:n + length]) == length and phrase not in STOP and phrase in kg.index.relation_words:
                 found |= kg.index.relation_words[phrase]
+                n += length
+                break
+        else:
+            n += 1
     return found
+
+
+def _verbs(kg: "KnowledgeGraph", p: _Parse, m: Mention, head: str, c: Constraint) -> set[str]:
+    """The relations named by a verb before a mention that the graph has between the asked kind and what
+    the mention names ("originate in the spine" for tumors; not "show up in the spine", as tumors show nothing)."""
+    verbs = _relation_words(kg, p, m)
+    if verbs and (c.negate or _connected(kg, head, Constraint(c.targets, tuple(sorted(verbs)), up=c.up))):
+        return verbs
+    return set()
 
 
 def _spatial(kg: "KnowledgeGraph", p: _Parse, m: Mention, iris: set[str]) -> set[str]:
@@ -482,7 +533,7 @@ def _vacuous_place(kg: "KnowledgeGraph", p: _Parse, m: Mention, head: Entity) ->
     if str(SKG.SpinalColumn) not in m.iris:
         return False
     before = [t.word for t in p.tokens[max(0, m.start - 3):m.start]]
-    if _relation_words(kg, p, m):
+    if _verbs(kg, p, m, head.iri, Constraint(tuple(_expand_defined(kg, set(m.iris), head.iri)[0]), ())):
         return False
     after_tumor = any("tumor" in kg.index.entities[i].kinds for o in p.mentions if o.end <= m.start and o.end >= m.start - 3
                       for i in o.iris)
@@ -540,11 +591,9 @@ def _compute_tumor_set(kg: "KnowledgeGraph", group: list[Mention]) -> set[str]:
     cons = []
     own: set[str] = set()
     for m in group:
-        iris = set(m.iris)
-        for i in list(iris):
-            iris |= kg.index.defined_by.get(i, set())
+        iris, relations = _expand_defined(kg, set(m.iris), str(SKG.SpinalTumor))
         own |= {i for i in m.iris if "tumor" in kg.index.entities[i].kinds}
-        cons.append(Constraint(tuple(sorted(iris)), ()))
+        cons.append(Constraint(tuple(sorted(iris)), relations))
     found = {r.entity.iri for r in kg.engine.run(Query(head=str(SKG.SpinalTumor), constraints=tuple(cons)), evidence=False)}
     minimal = {o for o in own if not any(x != o and kg.index.is_a(x, o) for x in own)}
     return found | minimal if (len(minimal) == 1 or not found) else found

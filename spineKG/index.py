@@ -76,6 +76,7 @@ class Index:
     sources: dict[str, Source] = field(default_factory=dict)
     single_valued: set[str] = field(default_factory=set)
     defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
+    definitions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # defined class -> (property, filler)
     roots: dict[str, str] = field(default_factory=dict)               # kind -> its top class
 
     @classmethod
@@ -124,9 +125,11 @@ class Index:
             idx.ancestors[iri] = idx._closure(iri)
             if not idx.parents[iri]:
                 idx.roots[e.kind] = iri
-        for c, t in store.select("""
-            SELECT ?c ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedTarget ?t }"""):
+        for c, prop, t in store.select("""
+            SELECT ?c ?p ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedProperty ?p ;
+                                        owl:annotatedTarget ?t }"""):
             idx.defined_by.setdefault(str(t), set()).add(str(c))
+            idx.definitions.setdefault(str(c), set()).add((str(prop), str(t)))
         for s, title, kind, url in store.select("""
             SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t . OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
             idx.sources[str(s)] = Source(str(s), str(title), str(k) if (k := kind) else "", str(url) if url else "")

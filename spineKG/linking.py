@@ -61,4 +61,21 @@ def link(index: Index, tokens: list[Token], text: str) -> list[Mention]:
             i = found.end
         else:
             i += 1
-    return out
+    return _ellipsis(index, tokens, text, out)
+
+
+def _ellipsis(index: Index, tokens: list[Token], text: str, mentions: list[Mention]) -> list[Mention]:
+    """'slow or fast growing', 'cervical or thoracic spine': a word before 'or'/'and' that names something
+    only with the words shared from the mention after it."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    extra = []
+    for m in mentions:
+        k = m.start - 2
+        if m.end - m.start < 2 or k < 0 or k in covered or tokens[m.start - 1].word not in ("or", "and"):
+            continue
+        for shared in range(1, m.end - m.start):
+            phrase = " ".join([tokens[k].word] + [t.word for t in tokens[m.end - shared:m.end]])
+            if phrase in index.names:
+                extra.append(Mention(k, k + 1, text[tokens[k].start:tokens[k].end], frozenset(index.names[phrase])))
+                break
+    return sorted(mentions + extra, key=lambda m: m.start)
