@@ -219,7 +219,9 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                     candidates.append((m.start, iri, m))
     for w in [i for i, x in enumerate(words) if x in WH_CATEGORY and is_wh[i]]:
         # "of the tumors that ..., which ones are cancer?": the category named before the pronoun
-        if words[w + 1:w + 2] == ["one"] or words[w + 1:w + 3] in (["of", "them"], ["of", "these"], ["of", "those"]):
+        after = words[w + 1:w + 3]
+        if after[:1] == ["one"] or after in (["of", "them"], ["of", "these"], ["of", "those"]) or (
+                after in (["are", "they"], ["are", "these"], ["are", "those"]) and w + 3 == len(words)):
             prior = [m for m in p.mentions if m.end <= w and _is_category(kg, _pick_head(kg, p, m))]
             if prior:
                 candidates.append((-2000, _pick_head(kg, p, prior[0]), prior[0]))
@@ -235,6 +237,11 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         prep = next((i for i, w in enumerate(words) if w in PREPOSITIONS and any(m.end <= i for m in cats)), len(words))
         participle = [m for m in cats if m.end < len(words) and len(p.tokens[m.end].raw) > 4 and p.tokens[m.end].raw.endswith("ed")]
         before = [m for m in cats if m.end <= prep]
+        # "neurological deficits spine tumour", "risk factors cancerous spinal growth": in a knowledge graph of
+        # spinal tumors a tumor named next to another category is the topic, the other category is asked for
+        other = [m for m in cats if not all("tumor" in kg.index.entities[i].kinds for i in m.iris)]
+        if other and len(other) < len(cats):
+            before = [other[0]]
         chosen = participle[0] if participle else (before[-1] if before else (cats[-1] if cats else None))
         if chosen is not None:
             candidates.append((-500, _pick_head(kg, p, chosen), chosen))
@@ -291,10 +298,14 @@ FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "o
 def _last_sentence_start(p: _Parse) -> int:
     """Token index where the question's last sentence starts (0 for a single sentence)."""
     text = p.text.rstrip(" ?!.")
-    cut = max(text.rfind("?"), text.rfind(". "), text.rfind("! "), text.rfind(" - "), text.rfind("; "), text.rfind(" – "))
-    if cut < 0:
-        return 0
-    return next((i for i, t in enumerate(p.tokens) if t.start > cut), 0)
+    cut = max(text.rfind("?"), text.rfind(". "), text.rfind("! "))
+    clause = max(text.rfind(" - "), text.rfind("; "), text.rfind(" – "))
+    start = next((i for i, t in enumerate(p.tokens) if t.start > cut), 0) if cut >= 0 else 0
+    if clause > cut:   # "... - what are they trying to achieve?": a clause that asks
+        at = next((i for i, t in enumerate(p.tokens) if t.start > clause), start)
+        if any(t.word in WH for t in p.tokens[at:]):
+            start = at
+    return start
 
 
 def _pick_head(kg: "KnowledgeGraph", p: _Parse, m: Mention) -> str:

@@ -43,14 +43,36 @@ def singular(word: str) -> str:
     return word
 
 
+_NOT = {"can": "can", "don": "do", "doesn": "does", "didn": "did", "isn": "is", "aren": "are", "wasn": "was",
+        "weren": "were", "won": "will", "couldn": "could", "wouldn": "would", "shouldn": "should", "haven": "have",
+        "hasn": "has"}
+POSSESSIVES = {"my", "his", "her", "their", "your", "our"}
+_NOT_FORMS = {singular(k): singular(v) for k, v in _NOT.items()}
+
+
+def contractions(ws: list[str]) -> list[tuple[str, int]]:
+    """Words with "can't", "cannot", "doesn't" read as "can not", "does not": (word, index of the word it came from)."""
+    out: list[tuple[str, int]] = []
+    for n, w in enumerate(ws):
+        if w == "t" and out and out[-1][0] in _NOT_FORMS:
+            out[-1] = (_NOT_FORMS[out[-1][0]], out[-1][1])
+            out.append(("not", n))
+        elif w == "cannot":
+            out += [("can", n), ("not", n)]
+        else:
+            out.append((w, n))
+    return out
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, apostrophes dropped, plurals reduced."""
-    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", "")
-    return [singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)]
+    """Lower-case word tokens, apostrophes dropped, plurals reduced, contractions spelled out."""
+    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", " ")
+    return [w for w, _ in contractions([singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)])]
 
 
 def norm(text: str) -> str:
-    return " ".join(words(text))
+    """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder')."""
+    return " ".join(w for w in words(text) if w not in POSSESSIVES)
 
 
 class UnknownTermError(LookupError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .index import Index, singular, spelling
+from .index import POSSESSIVES, Index, contractions, singular, spelling
 
 MAX_WORDS = 12
 _TOKEN = re.compile(r"[a-z0-9]+%?")
@@ -36,10 +36,9 @@ class Mention:
 
 def tokenize(text: str) -> list[Token]:
     low = text.lower().replace("’", "'")
-    out = []
-    for m in _TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")):
-        out.append(Token(singular(spelling(m.group())), m.group(), m.start(), m.end()))
-    return out
+    found = list(_TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")))
+    spelled = contractions([singular(spelling(m.group())) for m in found])   # "can't" -> can not
+    return [Token(w, found[n].group(), found[n].start(), found[n].end()) for w, n in spelled]
 
 
 def link(index: Index, tokens: list[Token], text: str) -> list[Mention]:
@@ -48,8 +47,11 @@ def link(index: Index, tokens: list[Token], text: str) -> list[Mention]:
     i = 0
     while i < len(tokens):
         found = None
+        if tokens[i].word in POSSESSIVES:
+            i += 1
+            continue
         for j in range(min(len(tokens), i + MAX_WORDS), i, -1):
-            phrase = " ".join(t.word for t in tokens[i:j])
+            phrase = " ".join(t.word for t in tokens[i:j] if t.word not in POSSESSIVES)
             if j - i == 1 and phrase in _WEAK_NAMES:
                 continue
             iris = index.names.get(phrase)
