@@ -224,7 +224,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                 after in (["are", "they"], ["are", "these"], ["are", "those"]) and w + 3 == len(words)):
             prior = [m for m in p.mentions if m.end <= w and _is_category(kg, _pick_head(kg, p, m))]
             if prior:
-                candidates.append((-2000, _pick_head(kg, p, prior[0]), prior[0]))
+                candidates.append((-2000, _pick_head(kg, p, prior[-1]), prior[-1]))
     auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
     first_person = {"i", "my", "me", "we", "our", "ive", "im"}
     keyword = bool(words) and not any(is_wh) and words[0] not in auxiliary \
@@ -241,7 +241,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         # spinal tumors a tumor named next to another category is the topic, the other category is asked for
         other = [m for m in cats if not all("tumor" in kg.index.entities[i].kinds for i in m.iris)]
         if other and len(other) < len(cats):
-            before = [other[0]]
+            before = [m for m in other if m.end <= prep] or other[:1]
         chosen = participle[0] if participle else (before[-1] if before else (cats[-1] if cats else None))
         if chosen is not None:
             candidates.append((-500, _pick_head(kg, p, chosen), chosen))
@@ -256,7 +256,8 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
                     # outrank verbs ("treated"); in a keyword query a cue at the end is its head ("... is it urgent")
                     lead = [k for k in range(max(first, n - 3), n + 1) if is_wh[k]]
                     after_wh = bool(lead) and all(words[k] in FILLERS for k in range(lead[-1] + 1, n))
-                    at_end = keyword and n + length == len(words)
+                    # ... and so does a cue of three or more words that ends the question ("... trying to achieve")
+                    at_end = (keyword or length >= 3) and n + length == len(words)
                     earlier = n < first   # a cue in an earlier sentence of the question ranks last
                     cue_candidates.append((n - (1000 if after_wh else 0) - (1500 if at_end else 0) + (5000 if earlier else 0), iri, None))
                     spans[iri] = (n, n + length)
@@ -410,7 +411,9 @@ def _pick(kg: "KnowledgeGraph", m: Mention) -> str:
 
 
 def _negated(p: _Parse, m: Mention) -> bool:
-    window = [t.raw for t in p.tokens[max(0, m.start - 3):m.start]]
+    """A negation among the three words before a mention, not inside another mention ('non-resectable')."""
+    covered = {i for o in p.mentions for i in range(o.start, o.end)}
+    window = [t.raw for n, t in enumerate(p.tokens[:m.start]) if n >= m.start - 3 and n not in covered]
     return any(w in NEGATIONS for w in window)
 
 
