@@ -99,7 +99,8 @@ class Index:
     single_valued: set[str] = field(default_factory=set)
     defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
     definitions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # defined class -> (property, filler)
-    roots: dict[str, str] = field(default_factory=dict)               # kind -> its top class
+    roots: dict[str, str] = field(default_factory=dict)
+    _descendants: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)               # kind -> its top class
 
     @classmethod
     def from_store(cls, store: Store) -> "Index":
@@ -182,7 +183,9 @@ class Index:
         return iri == ancestor or ancestor in self.ancestors.get(iri, ())
 
     def descendants(self, iri: str) -> set[str]:
-        return {e for e, anc in self.ancestors.items() if iri in anc}
+        if iri not in self._descendants:
+            self._descendants[iri] = frozenset(e for e, anc in self.ancestors.items() if iri in anc)
+        return set(self._descendants[iri])
 
     def children(self, iri: str) -> set[str]:
         return {e for e, ps in self.parents.items() if iri in ps}

@@ -69,11 +69,15 @@ class Engine:
     def __init__(self, store: Store, index: Index) -> None:
         self.store, self.index = store, index
         self._axioms: dict[str, dict[str, Any]] = {}
+        self._sparql: dict[Query, str] = {}          # the release does not change: a query's text, once made, stays
+        self._evidence: dict[str, Evidence] = {}
 
     # ------------------------------------------------------------------ evaluation
     def run(self, q: Query, evidence: bool = True) -> Results:
         """Evaluate a query; with ``evidence=False`` only the matching entities are returned (faster)."""
-        sparql = to_sparql(q, self.index)
+        sparql = self._sparql.get(q)
+        if sparql is None:
+            sparql = self._sparql[q] = to_sparql(q, self.index)
         rows = self.store.select(sparql)
         if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
             found = dict.fromkeys(str(r[0]) for r in rows if str(r[0]) in self.index.entities)
@@ -97,7 +101,8 @@ class Engine:
                 ranked = [a for a in [head_ax, *axes] if _rank_ok(q.rank, info_of[a])]
                 ok = bool(ranked)
                 axes = axes + [a for a in ranked if a not in axes][:1]
-            if ok and (x not in best or score > best[x][0]):
+            # the strongest evidence; among equals the same on every store, whatever order its rows come in
+            if ok and (x not in best or (score, best[x][1]) > (best[x][0], axes)):
                 best[x] = (score, axes)
         self._load_axioms({a for _, axes in best.values() for a in axes})   # evidence trees of the answers only
         results = [Result(self.index.entities[x], tuple(self.evidence(a) for a in dict.fromkeys(axes)))
@@ -176,14 +181,17 @@ class Engine:
         return d["depth"]
 
     def evidence(self, a: str) -> Evidence:
+        if a in self._evidence:
+            return self._evidence[a]
         d = self._axioms[a]
         ent = self.entity
-        return Evidence(
+        self._evidence[a] = ev = Evidence(
             subject=ent(d["s"]), relation=self._relation_label(d["p"]), relation_iri=d["p"], object=ent(d["o"]),
             typicality=d["typicality"], derivation=d["how"],
             source=self.index.sources.get(d["source"]) if d["source"] else None,
             rank=d["rank"], share=d["share"], region=ent(d["region"]) if d["region"] else None, note=d["note"],
             premises=tuple(self.evidence(p) for p in d["premises"] if p in self._axioms))
+        return ev
 
     def _relation_label(self, p: str) -> str:
         if p == RDFS_SUBCLASS:

@@ -69,11 +69,14 @@ class Store(Protocol):
         ...
 
 
+_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def with_prefixes(query: str) -> str:
     """The query with a PREFIX line for each of the project's prefixes it does not declare itself."""
+    if "prefix" not in query.lower():
+        return _PROLOGUE + query
     own = {m.group(1) or "" for m in _DECLARED.finditer(query)}
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in own) + query
 
