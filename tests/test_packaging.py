@@ -1,0 +1,31 @@
+"""A wheel carries the release: a plain (non-editable) install answers questions outside the source tree."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_installs_the_release_and_answers(tmp_path: Path) -> None:
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
+                            str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    wheel = next((tmp_path / "dist").glob("spinekg-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"spineKG/data/spinekg.ttl", "spineKG/data/spinekg-relations.ttl", "spineKG/data/spinekg.owl",
+            "spineKG/py.typed", "spineKG/queries/red_flags.rq"} <= names
+    site = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    code = ("import spineKG, spineKG.store as s\n"
+            "assert s.release_paths()[0].is_relative_to(%r), s.release_paths()\n"
+            "print(spineKG.load().ask('which tumors cause myelopathy in the cervical spine').labels)\n") % str(site)
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(site)})
+    assert run.returncode == 0, run.stderr
+    assert "astrocytoma" in run.stdout and "ependymoma" in run.stdout
