@@ -34,7 +34,7 @@ def test_every_competency_question_gets_the_same_answers_everywhere(stores: dict
 def test_triage_and_sparql_remote(stores: dict[str, spineKG.KnowledgeGraph]) -> None:
     for kg in stores.values():
         assert kg.triage(pain_days=21, tried_rest_self_care=True).urgency == "see_doctor"
-        assert len(kg.sparql("triage_rules")) == 6
+        assert len(kg.sparql("triage_rules")) == 7
         with pytest.raises(spineKG.SparqlError) as err:
             kg.sparql("SELECT ?x WHERE { ?x ?p }")
         assert err.value.line == 1

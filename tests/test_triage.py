@@ -37,7 +37,7 @@ def test_first_rule_that_fires_wins_and_is_reported(kg: spineKG.KnowledgeGraph) 
 
 def test_rules_are_listed_by_sparql(kg: spineKG.KnowledgeGraph) -> None:
     rows = kg.sparql("SELECT ?r ?u WHERE { ?r a skg:TriageRule ; skg:urgency ?u }")
-    assert len(rows) == 6
+    assert len(rows) == 7
 
 
 def test_bad_input(kg: spineKG.KnowledgeGraph) -> None:
@@ -45,3 +45,12 @@ def test_bad_input(kg: spineKG.KnowledgeGraph) -> None:
         kg.triage(red_flags=["weigth loss"])
     with pytest.raises(ValueError, match="cancer_history"):
         kg.triage(cancer_history="maybe")
+
+
+def test_new_leg_weakness_or_walking_difficulty_with_back_pain_is_immediate(kg: spineKG.KnowledgeGraph) -> None:
+    for sign in ("weakness", "difficulty walking", "gait disturbance"):
+        r = kg.triage(age=40, pain_days=3, neuro_signs=[sign])
+        assert r.urgency == "immediate", sign
+        assert "weakness" in r.rule.label and "G-care" in r.rule.source.title
+    answer = kg.ask("My back hurts and since yesterday my legs feel weak - should I see a doctor?")
+    assert answer.labels == ["immediate medical evaluation"]
