@@ -223,6 +223,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         if after[:1] == ["one"] or after in (["of", "them"], ["of", "these"], ["of", "those"]) or (
                 after in (["are", "they"], ["are", "these"], ["are", "those"]) and w + 3 == len(words)):
             prior = [m for m in p.mentions if m.end <= w and _is_category(kg, _pick_head(kg, p, m))]
+            prior = [m for m in prior if "tumor" in kg.index.entities[_pick_head(kg, p, m)].kinds] or prior
             if prior:
                 candidates.append((-2000, _pick_head(kg, p, prior[-1]), prior[-1]))
     auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
@@ -247,21 +248,31 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             candidates.append((-500, _pick_head(kg, p, chosen), chosen))
     cue_candidates: list[tuple[int, str, Mention | None]] = []
     spans: dict[str, tuple[int, int]] = {}
-    for n in range(len(words)):
+    # "which warning signs ...": a category right after the wh-word is the answer kind, whatever cue follows
+    adjacent = any(m is not None and any(0 < m.start - w <= 1 for w in wh_pos) for _, _, m in candidates)
+    # cue phrases are matched with object pronouns left out ("ask me about" is "ask about")
+    kept = [k for k, w in enumerate(words) if w not in OBJECT_PRONOUNS]
+    for j, n in enumerate(kept):
         for length in range(8, 0, -1):
-            phrase = " ".join(words[n:n + length])
-            if len(words[n:n + length]) == length and phrase in kg.index.cues:
+            if j + length > len(kept):
+                continue
+            phrase = " ".join(words[k] for k in kept[j:j + length])
+            if phrase in kg.index.cues:
+                end = kept[j + length - 1] + 1
                 for iri in sorted(kg.index.cues[phrase]):
                     # cues that open with, or closely follow, a wh-word ("how soon", "what is the cell of origin")
-                    # outrank verbs ("treated"); in a keyword query a cue at the end is its head ("... is it urgent")
+                    # outrank verbs ("treated"); in a keyword query a cue at either end is its head ("... is it
+                    # urgent", "mechanisms by which ..."), and so is a cue of three or more words ending a question
+                    # ("... trying to achieve"), or of two where no category follows the wh-word ("what does it feel like")
                     lead = [k for k in range(max(first, n - 3), n + 1) if is_wh[k]]
                     after_wh = bool(lead) and all(words[k] in FILLERS for k in range(lead[-1] + 1, n))
-                    # ... and so does a cue of three or more words that ends the question ("... trying to achieve")
-                    at_end = (keyword or length >= 3) and n + length == len(words)
+                    at_end = (keyword or (not adjacent and (length >= 3 or (length == 2 and not candidates)))) \
+                        and end == len(words) or (keyword and n == 0)
                     earlier = n < first   # a cue in an earlier sentence of the question ranks last
                     cue_candidates.append((n - (1000 if after_wh else 0) - (1500 if at_end else 0) + (5000 if earlier else 0), iri, None))
-                    spans[iri] = (n, n + length)
+                    spans[iri] = (n, end)
                 break
+    _prefer_connected_cues(kg, p, cue_candidates, spans)
     candidates.sort(key=lambda c: c[0])
     cue_candidates.sort(key=lambda c: c[0])
     ordered = sorted(candidates + cue_candidates, key=lambda c: c[0]) if any(c[0] < 0 for c in candidates + cue_candidates) \
@@ -280,6 +291,19 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     _options(kg, p)
 
 
+def _prefer_connected_cues(kg: "KnowledgeGraph", p: _Parse, cues: list[tuple[int, str, Mention | None]],
+                           spans: dict[str, tuple[int, int]]) -> None:
+    """Of cues naming different kinds ("how fast": growth or urgency), those whose kind the graph relates to
+    something else the question names rank first ("how fast ... with loss of bladder control": urgency)."""
+    kinds = {iri for _, iri, _ in cues}
+    if len(kinds) < 2:
+        return
+    others = [m for m in p.mentions if not any(a <= m.start and m.end <= b for a, b in spans.values())]
+    linked = {iri for iri in kinds if any(_connected(kg, iri, Constraint(tuple(sorted(m.iris)), ())) for m in others)}
+    if linked and linked != kinds:
+        cues[:] = [(pos + (0 if iri in linked else 3000), iri, m) for pos, iri, m in cues]
+
+
 def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
     """'(cervical, thoracic or lumbar)': alternatives of the asked kind offered in the question."""
     if p.options or p.head is None or "or" not in [t.word for t in p.tokens]:
@@ -290,6 +314,7 @@ def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
         p.options = offered
 
 
+OBJECT_PRONOUNS = {"me", "him", "her", "them", "u", "us", "you", "my", "his", "their", "your", "our"}
 IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain"}
 PREPOSITIONS = {"for", "of", "in", "with", "from", "after", "to", "on", "by", "at", "about", "during"}
 FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can",
