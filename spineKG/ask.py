@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 MAX_CHARS = 1000
 NEGATIONS = {"not", "dont", "doesnt", "don", "doesn", "isn", "aren", "t", "without", "never", "except", "non", "isnt",
              "arent", "no", "nt", "cannot", "other than"}
-WH = {"which", "what", "where", "who", "how", "whom", "when", "why", "whose", "list", "name", "show", "give", "tell",
+WH = {"which", "what", "where", "who", "how", "whom", "when", "why", "whose", "list", "name", "show", "give", "tell", "outline",
       "describe", "explain"}
 # wh-words after which a named category is the kind of answer ("which tumors", "what treatments")
-WH_CATEGORY = {"which", "what", "list", "name", "give", "tell", "describe", "explain"}
+WH_CATEGORY = {"which", "what", "list", "name", "give", "tell", "describe", "explain", "outline"}
 STOP = {"the", "a", "an", "of", "in", "on", "to", "for", "is", "are", "do", "doe", "does", "can", "could", "be", "been",
         "with", "and", "or", "that", "this", "there", "it", "its", "my", "i", "me", "what", "which", "who", "how", "where",
         "when", "why", "should", "would", "will", "may", "might", "from", "by", "at", "as", "have", "ha", "has", "had",
@@ -234,7 +234,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         # a keyword query ("malignant spine tumors", "imaging for suspected spinal tumor"): the head noun is the
         # last category before the first preposition, unless a participle follows a category
         # ("spinal tumors treated with chemotherapy")
-        cats = [m for m in p.mentions if _is_category(kg, _pick_head(kg, p, m))]
+        cats = [m for m in p.mentions if _is_category(kg, _pick_head(kg, p, m)) and not _negated(p, m)]
         prep = next((i for i, w in enumerate(words) if w in PREPOSITIONS and any(m.end <= i for m in cats)), len(words))
         participle = [m for m in cats if m.end < len(words) and len(p.tokens[m.end].raw) > 4 and p.tokens[m.end].raw.endswith("ed")]
         before = [m for m in cats if m.end <= prep]
@@ -314,8 +314,9 @@ def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
         p.options = offered
 
 
+PRONOUNS = {"it", "they", "them", "this", "these", "that", "those", "its", "their", "he", "she", "his", "her", "one"}
 OBJECT_PRONOUNS = {"me", "him", "her", "them", "u", "us", "you", "my", "his", "their", "your", "our"}
-IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain"}
+IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain", "outline"}
 PREPOSITIONS = {"for", "of", "in", "with", "from", "after", "to", "on", "by", "at", "about", "during"}
 FILLERS = {"is", "are", "the", "a", "an", "was", "were", "do", "doe", "does", "of", "kind", "type", "sort", "would", "can",
            "they", "we", "you", "it", "i", "he", "she"}
@@ -422,7 +423,8 @@ def _modifiers(p: _Parse) -> None:
     text = " ".join(t.word for t in p.tokens)
     if re.search(r"\b(one of the most|among the most) (common|frequent)", text):
         p.rank = "common"
-    elif re.search(r"\b(most (common|commonly|often|frequent|frequently)|the most|commonest)\b", text):
+    elif re.search(r"\b(most (common|commonly|often|frequent|frequently)|the most|commonest|highest)\b", text) or \
+            re.search(r"\bmore (often|common|commonly|frequent|frequently) than (any|all) other", text):
         p.rank = "most_common"
     elif re.search(r"\b(first line|first-line|used first|first choice|initial)\b", text):
         p.rank = "first_line"
@@ -455,6 +457,11 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
         targets, relations = _expand_defined(kg, {p.defined_head}, head)
         out.append(Constraint(tuple(sorted(targets)), relations, role=p.head_mention.text))
     groups = _group_tumor_phrases(kg, p)
+    first = _last_sentence_start(p)
+    # an earlier sentence about the asker ("I've had back pain for weeks.") is context, unless the question
+    # refers back to it ("I have a meningioma. How fast does it grow?")
+    about_asker = any(t.raw in ("i", "my", "me", "ive", "im", "we", "our") for t in p.tokens[:first])
+    refers_back = not about_asker or any(t.word in PRONOUNS for t in p.tokens[first:])
     for group in groups:
         iris: set[str] = set()
         for m in group:
@@ -465,6 +472,9 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
         if any(m in p.options for m in group) or any(a <= group[0].start and group[-1].end <= b for a, b in p.cue_spans):
             continue
         if _vacuous_place(kg, p, group[0], head_ent):
+            continue
+        if group[0].start < first and not refers_back:   # "I've had back pain for weeks. What does ... feel like?"
+            p.dropped.append(" ".join(m.text for m in group) + " (context)")
             continue
         text = " ".join(m.text for m in group)
         iris = _spatial(kg, p, group[0], iris)
