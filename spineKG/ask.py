@@ -146,6 +146,14 @@ def ask(kg: "KnowledgeGraph", question: str) -> Answer:
         if len(kept) != len(cons):
             query = Query(head=p.head, constraints=tuple(kept), direct=p.direct, rank=p.rank, kind=query.kind)
             results = kg.engine.run(query)
+    if not results.items and any(_reference_structure(kg, c) for c in query.constraints):
+        # "... in relation to the dural sac and the cord": structures named as points of reference
+        kept = [c for c in query.constraints if not _reference_structure(kg, c)]
+        relaxed = kg.engine.run(Query(head=query.head, constraints=tuple(kept), direct=query.direct, rank=query.rank,
+                                      kind=query.kind)) if kept else None
+        if relaxed is not None and relaxed.items:
+            p.dropped += [f"{c.role} (a point of reference)" for c in query.constraints if c not in kept]
+            query, results = relaxed.query, relaxed
     if not results.items and query.rank:   # "most likely to develop": no ranking in the graph for this
         unranked = kg.engine.run(Query(head=query.head, constraints=query.constraints, direct=query.direct, kind=query.kind))
         if unranked.items:
@@ -221,7 +229,8 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
         # "of the tumors that ..., which ones are cancer?": the category named before the pronoun
         after = words[w + 1:w + 3]
         if after[:1] == ["one"] or after in (["of", "them"], ["of", "these"], ["of", "those"]) or (
-                after in (["are", "they"], ["are", "these"], ["are", "those"]) and w + 3 == len(words)):
+                after in (["are", "they"], ["are", "these"], ["are", "those"]) and w + 3 == len(words)) or (
+                after[:1] in (["type"], ["kind"]) and w + 2 == len(words)):   # "epidural spine tumours: which types?"
             prior = [m for m in p.mentions if m.end <= w and _is_category(kg, _pick_head(kg, p, m))]
             prior = [m for m in prior if "tumor" in kg.index.entities[_pick_head(kg, p, m)].kinds] or prior
             if prior:
@@ -500,6 +509,12 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
             c = Constraint(c.targets, tuple(sorted(verbs | {RDFS_SUBCLASS})), c.negate, c.role, context=c.context, up=c.up)
         out.append(c)
     return out
+
+
+def _reference_structure(kg: "KnowledgeGraph", c: Constraint) -> bool:
+    """A positive constraint naming only anatomical structures (the dura, the cord)."""
+    root = kg.index.roots.get("anatomy")
+    return not c.negate and bool(root) and all(kg.index.is_a(t, root) for t in c.targets)
 
 
 def _drop_unrelated(kg: "KnowledgeGraph", p: _Parse, cons: list[Constraint]) -> list[Constraint]:
