@@ -107,3 +107,16 @@ def test_cli_user_mistakes_exit_2_without_traceback(args: tuple[str, ...], needl
 def test_cli_sparql_formats() -> None:
     out = run_cli("sparql", "--format", "csv", "SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
     assert out.returncode == 0 and out.stdout.splitlines() == ["l", "ependymoma"]
+
+
+def test_a_question_at_the_command_line_loads_no_heavy_library() -> None:
+    """rdflib (and its SPARQL grammar), pandas, pyvis and owlready2 stay off the one-shot question path."""
+    code = ("import sys, io, contextlib\nfrom spineKG.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    rc = main(['ask', 'which tumors cause myelopathy in the cervical spine'])\n"
+            "assert rc == 0 and 'astrocytoma' in out.getvalue()\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyparsing', 'pandas', 'pyvis', 'owlready2',"
+            " 'networkx', 'oxrdflib'}))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
