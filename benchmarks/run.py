@@ -57,6 +57,11 @@ def timeit(fn, repeat: int) -> list[float]:
     return out
 
 
+def fmt_ratio(ratio: float) -> str:
+    """A ratio as '130x', '4.3x' or '0.04x' (two significant figures below 1)."""
+    return f"{ratio:.0f}x" if ratio >= 100 else f"{ratio:.1f}x" if ratio >= 1 else f"{ratio:.2g}x"
+
+
 def med(xs: list[float]) -> float:
     return statistics.median(xs) * 1000
 
@@ -149,14 +154,14 @@ def bench_questions(repeat: int, budget: float) -> str:
         results["sparql-embedded"] += timeit(lambda: kg.store.select(sparql), repeat)
     base = med(results["typed"])
     FIGURES["typed_ms"] = base
-    rows = [[name, f"{med(xs):.2f}", f"{p95(xs):.2f}", f"{med(xs) / base:.1f}x", ""] for name, xs in results.items()]
+    rows = [[name, f"{med(xs):.2f}", f"{p95(xs):.2f}", fmt_ratio(med(xs) / base), ""] for name, xs in results.items()]
     sparqls = [s for _, s, _ in typed]
     for engine, label in (("rdflib", "sparql-rdflib (memory store)"), ("owlready2", "sparql-owlready2")):
         times, errors, missed = other_engine(engine, sparqls, budget)
         note = ", ".join(x for x in (f"{errors} unsupported" if errors else "",
                                      f"{missed} not reached in {budget:.0f} s" if missed else "") if x)
         if times:
-            rows.append([label, f"{med(times):.2f}", f"{p95(times):.2f}", f"{med(times) / base:.1f}x", note])
+            rows.append([label, f"{med(times):.2f}", f"{p95(times):.2f}", fmt_ratio(med(times) / base), note])
             FIGURES[engine] = (med(times) / base, len(times), len(sparqls))
         else:
             rows.append([label, "-", "-", "-", note or "no result"])
@@ -179,7 +184,7 @@ def bench_cold(repeat: int) -> str:
     try:
         t_rdflib = [timeit(lambda: subprocess.run(one, capture_output=True, check=True, timeout=limit), 1)[0]]
         rows.append(["python -c: rdflib parses the release, runs the same SPARQL", f"{med(t_rdflib):.0f}",
-                     f"{med(t_rdflib) / med(t_spinekg):.1f}x"])
+                     fmt_ratio(med(t_rdflib) / med(t_spinekg))])
         FIGURES["cold_ratio"] = (med(t_rdflib) / med(t_spinekg), False)
     except subprocess.TimeoutExpired:
         rows.append(["python -c: rdflib parses the release, runs the same SPARQL", f"> {limit * 1000:.0f}",
@@ -190,7 +195,7 @@ def bench_cold(repeat: int) -> str:
                 "<http://www.w3.org/2000/01/rdf-schema#label> ?l }'))))\n")
     t_simple = timeit(lambda: subprocess.run([sys.executable, "-c", simple], capture_output=True, check=True), 3)
     rows.append(["python -c: rdflib parses the release, one label lookup (for context)", f"{med(t_simple):.0f}",
-                 f"{med(t_simple) / med(t_spinekg):.1f}x"])
+                 fmt_ratio(med(t_simple) / med(t_spinekg))])
     return table("2. Cold start (median wall time, ms)", ["command", "median ms", "vs spinekg ask"], rows)
 
 
@@ -314,8 +319,8 @@ def bench_scale(sizes: list[int], rdflib_max: int, virtuoso_buffers: int) -> str
                 rows.append([f"{n:,}", engine, "not run" if engine == "rdflib memory" and n > rdflib_max else "failed", "", "", "", ""])
                 continue
             q1, q2 = (r["queries"][k] * 1000 for k in COHORT_QUERIES)
-            ratio = (f"{q1 / (base['queries'][list(COHORT_QUERIES)[0]] * 1000):.1f}x / "
-                     f"{q2 / (base['queries'][list(COHORT_QUERIES)[1]] * 1000):.1f}x") if base else ""
+            ratio = (f"{fmt_ratio(q1 / (base['queries'][list(COHORT_QUERIES)[0]] * 1000))} / "
+                     f"{fmt_ratio(q2 / (base['queries'][list(COHORT_QUERIES)[1]] * 1000))}") if base else ""
             rows.append([f"{n:,}", engine, "", f"{r['load']:.1f}", f"{r['peak_mb']:.0f}", f"{q1:.0f} / {q2:.0f}", ratio])
         path.unlink()
     return table("3. Cohort at scale (load s; peak memory MB; the two cohort queries, ms)",
@@ -356,10 +361,15 @@ def verdicts() -> str:
             f"{big['triples']:,} triples, {e['load']:.0f} s loading them with the release)", total < 180,
             "generation is pure Python, one patient at a time")
         mib = e["peak_mb"]
-        add("... with under 4 GB peak memory", f"{mib:,.0f} MiB = {mib / 1024:.2f} GiB = {mib * 2**20 / 1e9:.2f} GB",
-            mib < 4096, f"Oxigraph's in-memory store keeps about {mib * 2**20 / big['triples']:.0f} bytes per triple; "
-            f"the on-disk store (directory=) peaked at {big['embedded, on disk']['peak_mb']:,.0f} MiB"
-            if big.get("embedded, on disk") else "")
+        why = (f"Oxigraph's in-memory store keeps about {mib * 2**20 / big['triples']:.0f} bytes per triple; the on-disk "
+               f"store (directory=) peaked at {big['embedded, on disk']['peak_mb']:,.0f} MiB, with slower queries"
+               if big.get("embedded, on disk") else "Oxigraph's in-memory store")
+        measured = f"{mib:,.0f} MiB = {mib / 1024:.2f} GiB = {mib * 2**20 / 1e9:.2f} GB"
+        if mib < 4096 and mib * 2**20 >= 4e9:   # under 4 GiB, over 4 x 10^9 bytes: say both
+            rows.append(["... with under 4 GB peak memory", measured, "met in GiB; missed in SI units",
+                         f"{(mib * 2**20 / 4e9 - 1) * 100:.0f} % over 4 x 10^9 bytes: {why}"])
+        else:
+            add("... with under 4 GB peak memory", measured, mib < 4096, why)
         worst = max(e["queries"].values()) * 1000
         add("... each cohort query under 1 s", " / ".join(f"{v * 1000:.0f} ms" for v in e["queries"].values()),
             worst < 1000, "the first query joins five patterns over about 10^6 patients")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .index import UnknownTermError, norm
@@ -114,6 +115,15 @@ class _Parse:
     options: list[Mention] = field(default_factory=list)
     defined_head: str | None = None
 
+    @cached_property
+    def first(self) -> int:
+        """Token index where the question's last sentence (or asking clause) starts."""
+        return _last_sentence_start(self)
+
+    @cached_property
+    def first_person(self) -> bool:
+        return bool(FIRST_PERSON & {t.raw for t in self.tokens})
+
 
 def ask(kg: "KnowledgeGraph", question: str) -> Answer:
     text = _check_text(question)
@@ -207,7 +217,7 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
     """
     words = [t.word for t in p.tokens]
     # in "Why would a surgeon operate? What are the aims?" the last question asks for the answer kind
-    first = _last_sentence_start(p)
+    first = p.first
     # imperatives ("name", "list", "describe") ask only at the start of the sentence; "explain how" asks how
     is_wh = [w in WH and i >= first and (w not in IMPERATIVES or i == first) for i, w in enumerate(words)]
     candidates: list[tuple[int, str, Mention | None]] = []
@@ -236,9 +246,8 @@ def _find_head(kg: "KnowledgeGraph", p: _Parse) -> None:
             if prior:
                 candidates.append((-2000, _pick_head(kg, p, prior[-1]), prior[-1]))
     auxiliary = {"are", "is", "do", "doe", "does", "can", "could", "should", "would", "will", "did", "ha", "has", "have"}
-    first_person = {"i", "my", "me", "we", "our", "ive", "im"}
     keyword = bool(words) and not any(is_wh) and words[0] not in auxiliary \
-        and not first_person & {t.raw for t in p.tokens}
+        and not p.first_person
     if keyword:
         # a keyword query ("malignant spine tumors", "imaging for suspected spinal tumor"): the head noun is the
         # last category before the first preposition, unless a participle follows a category
@@ -323,6 +332,7 @@ def _options(kg: "KnowledgeGraph", p: _Parse) -> None:
         p.options = offered
 
 
+FIRST_PERSON = {"i", "my", "me", "we", "our", "ive", "im"}
 PRONOUNS = {"it", "they", "them", "this", "these", "that", "those", "its", "their", "he", "she", "his", "her", "one"}
 OBJECT_PRONOUNS = {"me", "him", "her", "them", "u", "us", "you", "my", "his", "their", "your", "our"}
 IMPERATIVES = {"list", "name", "show", "give", "tell", "describe", "explain", "outline"}
@@ -369,8 +379,7 @@ def _choice_or_first(kg: "KnowledgeGraph", p: _Parse) -> None:
                 p.head = kind_root
                 p.options = options
                 return
-    first_person = bool({"i", "my", "me", "i m", "ive"} & set(words)) or "i've" in " ".join(t.raw for t in p.tokens)
-    if first_person and any(kg.index.is_a(i, str(SKG.ClinicalFinding)) for m in p.mentions for i in m.iris):
+    if p.first_person and any(kg.index.is_a(i, str(SKG.ClinicalFinding)) for m in p.mentions for i in m.iris):
         p.head = str(SKG.UrgencyLevel)   # a patient describing symptoms: how soon, and whom, to see
         return
     for m in p.mentions:
@@ -466,10 +475,10 @@ def _constraints(kg: "KnowledgeGraph", p: _Parse) -> list[Constraint]:
         targets, relations = _expand_defined(kg, {p.defined_head}, head)
         out.append(Constraint(tuple(sorted(targets)), relations, role=p.head_mention.text))
     groups = _group_tumor_phrases(kg, p)
-    first = _last_sentence_start(p)
+    first = p.first
     # an earlier sentence about the asker ("I've had back pain for weeks.") is context, unless the question
     # refers back to it ("I have a meningioma. How fast does it grow?")
-    about_asker = any(t.raw in ("i", "my", "me", "ive", "im", "we", "our") for t in p.tokens[:first])
+    about_asker = any(t.raw in FIRST_PERSON for t in p.tokens[:first])
     refers_back = not about_asker or any(t.word in PRONOUNS for t in p.tokens[first:])
     for group in groups:
         iris: set[str] = set()
