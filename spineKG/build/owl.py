@@ -263,11 +263,16 @@ def add_instrument(g: Graph, inst: dict[str, Any]) -> None:
     g.add((i, DCTERMS.source, SOURCE[inst["source"]]))
     for syn in inst.get("synonyms", []):
         g.add((i, OIO.hasExactSynonym, Literal(syn, lang="en")))
+    def part(name: str, label: str, link: URIRef, key: object) -> URIRef:
+        """An individual part of the instrument, linked from it, with its key."""
+        node = SKG[f"{iid}_{name}"]
+        individual(node, label)
+        g.add((i, link, node))
+        g.add((node, SKG.key, Literal(str(key))))
+        return node
+
     for n, comp in enumerate(inst.get("components", [])):
-        c = SKG[f"{iid}_{comp['key']}"]
-        individual(c, comp["label"])
-        g.add((i, SKG.hasComponent, c))
-        g.add((c, SKG.key, Literal(str(comp["key"]))))
+        c = part(str(comp["key"]), comp["label"], SKG.hasComponent, comp["key"])
         g.add((c, SKG.order, Literal(n + 1)))
         for m, opt in enumerate(comp["options"]):
             o = SKG[f"{iid}_{comp['key']}_{opt['key']}"]
@@ -277,18 +282,12 @@ def add_instrument(g: Graph, inst: dict[str, Any]) -> None:
             g.add((o, SKG.points, Literal(int(opt["points"]))))
             g.add((o, SKG.order, Literal(m + 1)))
     for cat in inst.get("categories", []):
-        k = SKG[f"{iid}_category_{cat['key']}"]
-        individual(k, cat["label"])
-        g.add((i, SKG.hasCategory, k))
-        g.add((k, SKG.key, Literal(str(cat["key"]))))
+        k = part(f"category_{cat['key']}", cat["label"], SKG.hasCategory, cat["key"])
         g.add((k, SKG.minScore, Literal(int(cat["min"]))))
         g.add((k, SKG.maxScore, Literal(int(cat["max"]))))
         g.add((k, SKG.interpretation, Literal(cat["interpretation"], lang="en")))
     for n, grade in enumerate(inst.get("grades", [])):
-        k = SKG[f"{iid}_grade_{grade['key']}"]
-        individual(k, grade["label"])
-        g.add((i, SKG.hasGrade, k))
-        g.add((k, SKG.key, Literal(str(grade["key"]))))
+        k = part(f"grade_{grade['key']}", grade["label"], SKG.hasGrade, grade["key"])
         g.add((k, SKG.order, Literal(n + 1)))
         g.add((k, DEFINITION, Literal(grade["definition"], lang="en")))
         g.add((k, SKG.gradeGroup, Literal(grade["group"])))
