@@ -7,10 +7,10 @@
 """
 from __future__ import annotations
 
-from .index import UnknownTermError
+from .errors import SparqlError, SpineKGError, UnknownTermError
 from .kg import KnowledgeGraph, connect, load
 from .model import Entity, Evidence, Result, Results
-from .store import EmbeddedStore, RemoteStore, SparqlError, Store
+from .store import EmbeddedStore, RemoteStore, Store
 
 __version__ = "0.1.0"
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .index import UnknownTermError, norm
+from . import errors
+from .errors import UnknownTermError
+from .text import norm
 from .linking import Mention, Token, link, tokenize
 from .model import Constraint, Entity, Query, Result, Results
-from .query import RDFS_SUBCLASS, to_sparql
-from .vocab import SKG
+from .query import to_sparql
+from .vocab import RDFS_SUBCLASS, SKG
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -54,13 +56,13 @@ KINDS_ANSWERED = ("tumor types and categories", "cancers that spread to the spin
                   "urgency and specialists for back pain")
 
 
-class QuestionError(ValueError):
+class QuestionError(errors.QuestionError):
     """A question that could not be interpreted; the message says which part and what can be asked."""
 
     def __init__(self, reason: str, unknown: list[str] | None = None) -> None:
-        self.reason, self.unknown = reason, unknown or []
         super().__init__(f"{reason}\nspineKG answers questions about: {', '.join(KINDS_ANSWERED)}.\n"
-                         "For example:\n" + "\n".join(f"  {e}" for e in EXAMPLES))
+                         "For example:\n" + "\n".join(f"  {e}" for e in EXAMPLES), unknown=unknown or [])
+        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -113,32 +113,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _user_error(exc: Exception) -> str | None:
-    from .ask import QuestionError
-    from .index import UnknownTermError
-    from .store import DataError, SparqlError
+    from .errors import SpineKGError
 
-    from .scores import ScoreInputError
-
-    from .upload import UploadError
-
-    if isinstance(exc, (QuestionError, UnknownTermError, SparqlError, DataError, FileNotFoundError, ScoreInputError, UploadError)):
+    if isinstance(exc, SpineKGError):
         return str(exc)
-    if type(exc).__name__ == "SourceError":
-        return str(exc)
-    if isinstance(exc, ValueError) and exc.__class__ is ValueError:
-        return str(exc)
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):   # a path the user gave
+        return f"{exc.strerror}: {exc.filename}"
     return None
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from .build import ONTOLOGY_DIR, SOURCE_DIR, build
+        from .builder import ONTOLOGY_DIR, SOURCE_DIR, build
 
-        report = build(args.source or SOURCE_DIR, args.out or ONTOLOGY_DIR)
-        print(f"{report.classes} classes, {report.assertions} assertions; OWL {report.owl_triples} triples, "
-              f"relation graph {report.relation_triples} triples; HermiT: consistent, no unsatisfiable class")
-        for path in report.outputs:
-            print(f"wrote {path}")
+        print(build(args.source or SOURCE_DIR, args.out or ONTOLOGY_DIR))
         return 0
     if args.command == "score":
         return _score(args)
@@ -185,7 +173,7 @@ def _run(args: argparse.Namespace) -> int:
         from .cohort import write
 
         if args.n <= 0:
-            raise ValueError("the number of patients must be positive")
+            _parser().error("the number of patients must be positive")
         triples = write(kg, args.n, args.output, args.seed, progress=sys.stderr.isatty())
         print(f"wrote {args.output}: {args.n:,} patients, {triples:,} triples")
         return 0
@@ -195,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
         elif args.entity:
             drawing = kg.show(entity=" ".join(args.entity), depth=args.depth, derived=args.derived)
         else:
-            raise ValueError("give an entity or --question")
+            _parser().error("viz: give an entity or --question")
         path = drawing.save(args.output)
         print(f"wrote {path} ({drawing.nodes} nodes, {drawing.edges} edges)")
         return 0

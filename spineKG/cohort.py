@@ -17,14 +17,14 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from .terms import COHORT_SHARE
 from .vocab import SKG
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
 COHORT = "https://w3id.org/spinekg/cohort/"
-P_TYPICAL = {"always": 1.0, "most_often": 0.8, "usually": 0.7, "commonly": 0.5, "often": 0.5, "may": 0.25,
-             "less_commonly": 0.1, "rarely": 0.05}
+P_TYPICAL = COHORT_SHARE
 
 
 class _Profile:

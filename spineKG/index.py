@@ -9,80 +9,19 @@ parser its vocabulary, all from the graph.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
+from .errors import UnknownTermError, suggest
 from .model import Entity, Source
 from .store import Store
+from .terms import KINDS
+from .text import norm
 from .vocab import SKG
 
 
 
-_SPELLING = (("tumour", "tumor"), ("haem", "hem"), ("behaviour", "behavior"), ("anaesth", "anesth"),
-             ("orthopaed", "orthoped"), ("oedema", "edema"), ("faec", "fec"), ("paralys", "paralys"))
-
-
-def spelling(word: str) -> str:
-    """British to American spelling, so 'tumours' and 'tumors' link alike."""
-    for gb, us in _SPELLING:
-        if gb in word:
-            word = word.replace(gb, us)
-    return word
-
-
-def singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("ae"):
-        return word[:-1]
-    if len(word) > 5 and word.endswith(("sses", "xes", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "sis")):
-        return word[:-1]
-    return word
-
-
-_NOT = {"can": "can", "don": "do", "doesn": "does", "didn": "did", "isn": "is", "aren": "are", "wasn": "was",
-        "weren": "were", "won": "will", "couldn": "could", "wouldn": "would", "shouldn": "should", "haven": "have",
-        "hasn": "has"}
-POSSESSIVES = {"my", "his", "her", "their", "your", "our"}
-_NOT_FORMS = {singular(k): singular(v) for k, v in _NOT.items()}
-
-
-def contractions(ws: list[str]) -> list[tuple[str, int]]:
-    """Words with "can't", "cannot", "doesn't" read as "can not", "does not": (word, index of the word it came from)."""
-    out: list[tuple[str, int]] = []
-    for n, w in enumerate(ws):
-        if w == "t" and out and out[-1][0] in _NOT_FORMS:
-            out[-1] = (_NOT_FORMS[out[-1][0]], out[-1][1])
-            out.append(("not", n))
-        elif w == "cannot":
-            out += [("can", n), ("not", n)]
-        else:
-            out.append((w, n))
-    return out
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens, apostrophes dropped, plurals reduced, contractions spelled out."""
-    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", " ")
-    return [w for w, _ in contractions([singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)])]
-
-
-def norm(text: str) -> str:
-    """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder')."""
-    return " ".join(w for w in words(text) if w not in POSSESSIVES)
-
-
-class UnknownTermError(LookupError):
-    """A name that matches no entity; `suggestions` holds the closest labels."""
-
-    def __init__(self, term: str, suggestions: list[str], kind: str | None = None) -> None:
-        self.term, self.suggestions, self.kind = term, suggestions, kind
-        what = f"{kind} " if kind else ""
-        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown {what}term {term!r}{hint}")
+KIND_ORDER = tuple(kind for kind, _, _ in KINDS)
 
 
 @dataclass
@@ -99,7 +38,8 @@ class Index:
     single_valued: set[str] = field(default_factory=set)
     defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
     definitions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # defined class -> (property, filler)
-    roots: dict[str, str] = field(default_factory=dict)
+    roots: dict[str, str] = field(default_factory=dict)                # kind -> its top class
+    kind_order: tuple[str, ...] = KIND_ORDER
     _descendants: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)               # kind -> its top class
 
     @classmethod
@@ -217,10 +157,11 @@ class Index:
         return sorted(iris, key=lambda i: (norm(self.entities[i].label) != norm(text), len(self.ancestors[i]), i))[0]
 
     def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
+        """Labels of the entities whose names are closest to a misspelt one."""
         pool = {name: iris for name, iris in self.names.items()
                 if not kind or any(kind in self.entities[i].kinds for i in iris)}
         out: list[str] = []
-        for name in difflib.get_close_matches(norm(text), list(pool), n=8, cutoff=0.6):
+        for name in suggest(norm(text), pool, n=8):
             for iri in sorted(pool[name]):
                 label = self.entities[iri].label
                 if label not in out:
@@ -228,12 +169,9 @@ class Index:
         return out[:n]
 
 
-_KIND_PRIORITY = ("tumor", "symptom", "mechanism", "treatment", "diagnostic", "location", "anatomy", "risk_factor",
-                  "goal", "purpose", "indication", "property", "specialist", "urgency", "agent", "primary_site")
-
-
 def _main_kind(kinds: tuple[str, ...]) -> str:
-    return min(kinds, key=lambda k: _KIND_PRIORITY.index(k) if k in _KIND_PRIORITY else 99)
+    """Of an entity's kinds, the first in the schema's order."""
+    return min(kinds, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
 
 
 def _variants(name: str) -> list[str]:

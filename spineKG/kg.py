@@ -10,62 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .index import Index, UnknownTermError
+from .index import Index
 from .linking import Mention, link, tokenize
-from .model import Constraint, Entity, Query, Results
-from .query import KIND_HEADS, RDFS_SUBCLASS, Engine
+from .model import Entity, Results
+from .query import Engine
 from .store import Store
-from .vocab import SKG
 
 if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
     from .ask import Answer
-    from .sparql import Rows
+    from .query import Rows
     from .triage import TriageResult
     from .views.draw import Drawing
-
-# keyword -> (relations (base property ids; "subClassOf" for the hierarchy; empty = any), options)
-KEYWORDS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "malignancy": (("hasBehaviour",), {}),
-    "behaviour": (("hasBehaviour",), {}),
-    "origin": (("subClassOf",), {}),
-    "category": (("subClassOf",), {}),
-    "compartment": (("locatedIn", "subClassOf"), {}),
-    "region": (("locatedIn",), {"context": True}),
-    "location": (("locatedIn",), {"context": True}),
-    "causes": (("causes", "hasSign"), {}),
-    "caused_by": (("causes", "hasSign", "radiatesTo"), {}),
-    "sign_of": (("hasSign",), {}),
-    "mechanism": (("causes",), {}),
-    "arises_from": (("arisesFrom", "originatesIn"), {}),
-    "originates_in": (("originatesIn",), {}),
-    "growth": (("hasGrowthRate",), {}),
-    "demographic": (("moreCommonIn",), {}),
-    "risk_factor": (("hasRiskFactor",), {}),
-    "purpose": (("hasPurpose",), {}),
-    "uses": (("usesAgent",), {}),
-    "shows": (("shows",), {}),
-    "indication": (("indicatedFor",), {}),
-    "applies_to": (("treats",), {"object_inherits": True}),
-    "for_": (("treats",), {"object_inherits": True}),
-    "treated_by": (("treats",), {"up": True}),
-    "goal": (("hasGoal",), {}),
-    "treatment": ((), {}),
-    "part_of": (("partOf",), {}),
-    "removes": (("removes",), {}),
-    "removed_by": (("removes",), {}),
-    "spreads_to": (("spreadsTo",), {}),
-    "spreads_from": (("spreadsFrom",), {}),
-    "radiates_to": (("radiatesTo",), {}),
-    "tumor": ((), {}),
-    "related": ((), {}),
-}
-VALUE_ALIASES = {"primary": "primary spinal tumor", "secondary": "metastatic spinal tumor",
-                 "metastatic": "metastatic spinal tumor", "intradural_extramedullary": "intradural-extramedullary",
-                 "fast": "fast-growing", "slow": "slow-growing"}
-
 
 class KnowledgeGraph:
     """The spine-tumor knowledge graph on a store, with typed queries, SPARQL, questions and triage."""
@@ -86,7 +44,7 @@ class KnowledgeGraph:
 
     def sparql(self, query: str, **bindings: Any) -> "Rows":
         """Run a SPARQL query (the project's prefixes are bound) and return its rows."""
-        from .sparql import run_sparql
+        from .query import run_sparql
 
         return run_sparql(self.store, query, bindings)
 
@@ -114,54 +72,12 @@ class KnowledgeGraph:
         applies_to / for_, treated_by, goal, treatment, part_of, removes, removed_by, tumor, related.
         Values are labels or synonyms ("neck", "epidural", "cancerous"); ``not_`` holds constraints the
         answers must not meet. ``typical=True`` keeps only what holds usually or always; ``rank`` is
-        most_common, common, main or first_line.
+        most_common, common, main, first_line or typical.
+
+        >>> [r.label for r in load().find("diagnostics", not_={"uses": "radioactive tracer"}, under="medical imaging")][:2]
+        ['CT scan', 'gadolinium-enhanced MRI']
         """
-        if under is not None:
-            head = self.lookup(under).iri
-        elif kind in KIND_HEADS:
-            head = str(SKG[KIND_HEADS[kind]])
-        else:
-            raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KIND_HEADS)}")
-        cons = [c for key, value in constraints.items() for c in self._constraints(key, value)]
-        for key, value in (not_ or {}).items():
-            cons += [Constraint(c.targets, c.relations, True, c.role) for c in self._constraints(key, value)]
-        q = Query(head=head, constraints=tuple(cons), direct=direct,
-                  min_typicality="commonly" if typical else None, rank=rank, kind=kind)
-        return self.engine.run(q)
-
-    def _constraints(self, key: str, value: Any) -> list[Constraint]:
-        if key not in KEYWORDS:
-            raise TypeError(f"unknown constraint {key!r}; use one of {', '.join(sorted(KEYWORDS))}")
-        rels, opts = KEYWORDS[key]
-        values = value if isinstance(value, (list, tuple, set)) else [value]
-        out = []
-        for v in values:
-            targets = self._targets(v)
-            targets = targets | {d for t in targets for d in self.index.defined_by.get(t, ())}
-            if opts.get("object_inherits"):   # what treats a tumor treats its kinds, and some of its kinds
-                targets = targets | {a for t in targets for a in self.index.ancestors.get(t, ()) | self.index.descendants(t)}
-            props = tuple(RDFS_SUBCLASS if r == "subClassOf" else self.index.strict_to_weak[str(SKG[r])] for r in rels)
-            out.append(Constraint(tuple(sorted(targets)), props, role=key, context=bool(opts.get("context")),
-                                  up=bool(opts.get("up"))))
-        return out
-
-    def _targets(self, value: Any) -> set[str]:
-        if isinstance(value, Entity):
-            return {value.iri}
-        text = VALUE_ALIASES.get(str(value), str(value).replace("_", " "))
-        try:
-            return {self.lookup(text).iri}
-        except UnknownTermError as exc:
-            mentions = self.link(text)
-            if not mentions:
-                raise exc from None
-            # a phrase naming several entities ("metastatic extradural tumor"): the tumors that are all of them
-            tumors = [m for m in mentions if any("tumor" in self.index.entities[i].kinds for i in m.iris)]
-            if len(mentions) > 1 and tumors:
-                parts = {f"related{n}": self.index.entities[min(m.iris)] for n, m in enumerate(mentions)}
-                found = self.find("tumors", **{"related": list(parts.values())})
-                return {r.entity.iri for r in found} | {min(m.iris) for m in tumors}
-            raise exc from None
+        return self.engine.find(kind, under=under, direct=direct, typical=typical, rank=rank, not_=not_, **constraints)
 
     def tumors(self, **constraints: Any) -> Results:
         """Tumor types and categories, e.g. ``kg.tumors(causes="myelopathy", region="cervical")``."""

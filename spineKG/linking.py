@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .index import POSSESSIVES, Index, contractions, singular, spelling
+from .index import Index
+from .text import POSSESSIVES, contractions, singular, spelling
 
 MAX_WORDS = 12
 _TOKEN = re.compile(r"[a-z0-9]+%?")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
+from .terms import TYPICALITY
 from .vocab import SKG
 
-TYPICALITY_RANK = {"always": 5, "most_often": 4, "usually": 4, "commonly": 3, "often": 3, "may": 2,
-                   "less_commonly": 1, "rarely": 0}
+TYPICALITY_RANK = TYPICALITY   # typicality of an assertion -> rank, higher is stronger (from the schema)
 
 
 @dataclass(frozen=True)

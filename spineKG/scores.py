@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .errors import ScoreInputError
 from .model import Entity
 from .vocab import SKG
 
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
 __all__ = ["InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins", "tokuhashi", "tomita"]
-
-
-class ScoreInputError(ValueError):
-    """Inputs an instrument cannot score (an unknown or missing component or option)."""
 
 
 class InvalidOptionError(ScoreInputError):
@@ -296,6 +293,6 @@ def _radiosensitivity_of(kg: "KnowledgeGraph", histology: str) -> str:
         FILTER(?v IN (skg:Radiosensitive, skg:Radioresistant)) }}""")
     values = {str(r[0]).rsplit("/", 1)[-1].lower() for r in rows}
     if len(values) != 1:
-        raise ValueError(f"the graph states no radiosensitivity for {e.label!r}; give radiosensitivity= instead"
+        raise ScoreInputError(f"the graph states no radiosensitivity for {e.label!r}; give radiosensitivity= instead"
                          if not values else f"the graph states conflicting radiosensitivity for {e.label!r}")
     return values.pop()

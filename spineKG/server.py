@@ -26,8 +26,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Sequence
 
-from .sparql import named_queries
-from .store import EmbeddedStore, SparqlError, check_syntax
+from .errors import SparqlError
+from .query import named_queries
+from .store import EmbeddedStore, check_syntax
 
 FORMATS = {   # name -> (media type, rdflib result serializer)
     "json": ("application/sparql-results+json", "json"),

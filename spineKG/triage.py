@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .index import UnknownTermError
+from .errors import TriageInputError, UnknownTermError
 from .model import Entity, Source
 from .vocab import SKG
 
@@ -108,9 +108,9 @@ def triage(kg: "KnowledgeGraph", *, age: int | None = None, pain_days: float | N
     with suggestions; ``tried_rest_self_care=None`` means not stated.
     """
     if cancer_history not in CANCER_HISTORY:
-        raise ValueError(f"cancer_history must be one of {', '.join(CANCER_HISTORY)}, not {cancer_history!r}")
+        raise TriageInputError(f"cancer_history must be one of {', '.join(CANCER_HISTORY)}, not {cancer_history!r}")
     if pain_days is not None and pain_days < 0:
-        raise ValueError("pain_days cannot be negative")
+        raise TriageInputError("pain_days cannot be negative")
     present: list[Entity] = []
     for name in [*red_flags, *neuro_signs]:
         present.append(kg.lookup(name, kind="symptom"))

@@ -10,11 +10,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from .errors import UploadError
 from .store import release_paths
-
-
-class UploadError(RuntimeError):
-    """The store refused the upload (with its HTTP status and message)."""
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def test_unknown_term_names_the_closest_matches(kg: spineKG.KnowledgeGraph) -> N
         kg.tumors(region="cervicl")
     assert "cervical spine" in str(err.value)
     assert "cervical spine" in err.value.suggestions
-    with pytest.raises(TypeError, match="unknown constraint"):
+    with pytest.raises(UnknownTermError, match="unknown constraint 'colour'"):
         kg.tumors(colour="red")
 
 

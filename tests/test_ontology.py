@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from spineKG.build.terms import DEFINITION, SKG
+from spineKG.builder.namespaces import DEFINITION, SKG
 
 from .conftest import require_tool
 
@@ -50,9 +50,9 @@ def test_every_assertion_has_a_source_and_typicality(owl_graph: Graph) -> None:
 
 
 def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class() -> None:
-    from spineKG.build.owl import build_owl
-    from spineKG.build.reason import classify
-    from spineKG.build.source import load_source
+    from spineKG.builder.owl import build_owl
+    from spineKG.builder.reason import classify
+    from spineKG.builder.source import load_source
 
     result = classify(build_owl(load_source()))
     assert result.unsatisfiable == ()
@@ -63,7 +63,7 @@ def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class() -> N
 
 
 def test_committed_artifacts_are_not_stale(tmp_path: Path) -> None:
-    from spineKG.build import ARTIFACTS, build
+    from spineKG.builder import ARTIFACTS, build
 
     build(out_dir=tmp_path)
     for name in ARTIFACTS:   # the Turtle files are written deterministically

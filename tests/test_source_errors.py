@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from spineKG.build.source import SOURCE_DIR, SourceError, load_source
+from spineKG.builder.source import SOURCE_DIR, SourceError, load_source
 
 
 @pytest.fixture()
@@ -72,14 +72,15 @@ def test_build_cli_reports_a_bad_file_without_traceback(src_copy: Path, tmp_path
 
 # ---------------------------------------------------------------- RDF data files added to the store
 def test_bad_data_file_names_file_and_line_even_across_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import spineKG.store
-    from spineKG.store import DataError, EmbeddedStore
+    import spineKG.store.embedded
+    from spineKG.errors import DataError
+    from spineKG.store import EmbeddedStore
 
     good = "<https://example.org/p/{n}> <https://example.org/age> \"{n}\" .\n"
     path = tmp_path / "patients.nt"
     path.write_text("".join(good.format(n=n) for n in range(40)) + "<https://example.org/p/x> <https://example.org/age> 41 .\n")
     store = EmbeddedStore()
-    monkeypatch.setattr(spineKG.store, "_BLOCK", 100)   # many blocks: the line is counted over all of them
+    monkeypatch.setattr(spineKG.store.embedded, "_BLOCK", 100)   # many blocks: the line is counted over all of them
     with pytest.raises(DataError) as err:
         store.load(path)
     assert (err.value.path, err.value.line) == (str(path), 41)
@@ -87,7 +88,8 @@ def test_bad_data_file_names_file_and_line_even_across_blocks(tmp_path: Path, mo
 
 
 def test_bad_turtle_release_file_names_file_and_line(tmp_path: Path) -> None:
-    from spineKG.store import DataError, EmbeddedStore
+    from spineKG.errors import DataError
+    from spineKG.store import EmbeddedStore
 
     path = tmp_path / "broken.ttl"
     path.write_text("@prefix s: <https://w3id.org/spinekg/> .\n\ns:A s:b s:C .\ns:A s:b \"unterminated .\n")

@@ -20,25 +20,10 @@ from typing import Any
 
 import networkx as nx
 
-STYLE: dict[str, tuple[str, str]] = {   # kind -> (colour, vis-network shape)
-    "tumor": ("#d62728", "dot"),
-    "primary_site": ("#8c564b", "dot"),
-    "location": ("#1f77b4", "square"),
-    "anatomy": ("#17becf", "square"),
-    "symptom": ("#ff7f0e", "triangle"),
-    "mechanism": ("#9467bd", "diamond"),
-    "risk_factor": ("#e377c2", "star"),
-    "diagnostic": ("#2ca02c", "box"),
-    "treatment": ("#006d2c", "ellipse"),
-    "goal": ("#bcbd22", "ellipse"),
-    "purpose": ("#7f7f7f", "text"),
-    "indication": ("#7f7f7f", "ellipse"),
-    "property": ("#393b79", "hexagon"),
-    "specialist": ("#637939", "star"),
-    "urgency": ("#843c39", "box"),
-    "agent": ("#7f7f7f", "text"),
-    "instrument": ("#5254a3", "box"),
-}
+# colours and shapes are given to the kinds in the order the graph lists them (``g.graph["kinds"]``)
+PALETTE = ("#d62728", "#8c564b", "#1f77b4", "#17becf", "#ff7f0e", "#9467bd", "#e377c2", "#2ca02c", "#006d2c",
+           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#843c39", "#5254a3", "#ad494a", "#8ca252")
+SHAPES = ("dot", "square", "triangle", "diamond", "star", "box", "ellipse", "hexagon", "triangleDown")
 HIGHLIGHT = "#e6007e"
 
 
@@ -71,9 +56,11 @@ def draw(g: nx.MultiDiGraph, title: str = "", height: str = "620px", cdn_resourc
       "edges": {"arrows": {"to": {"enabled": true, "scaleFactor": 0.5}}, "font": {"size": 10, "align": "middle"},
                 "smooth": {"type": "dynamic"}},
       "nodes": {"font": {"size": 14}}, "interaction": {"hover": true}}""")
+    order = [k for k in str(g.graph.get("kinds", "")).split(",") if k] or sorted({d.get("kind", "") for _, d in g.nodes(data=True)} - {""})
+    style = {k: (PALETTE[n % len(PALETTE)], SHAPES[n % len(SHAPES)]) for n, k in enumerate(order)}
     kinds = []
     for n, d in g.nodes(data=True):
-        colour, shape = STYLE.get(d.get("kind", ""), ("#999999", "dot"))
+        colour, shape = style.get(d.get("kind", ""), ("#999999", "dot"))
         if d.get("kind") and d["kind"] not in kinds:
             kinds.append(d["kind"])
         tip = "\n".join(x for x in (f"{d.get('label', n)} ({d.get('kind', '')})", d.get("definition", ""),
@@ -91,7 +78,7 @@ def draw(g: nx.MultiDiGraph, title: str = "", height: str = "620px", cdn_resourc
                      width=3 if on_path else 1, dashes=d.get("typicality") not in ("always", ""))
     page = net.generate_html()
     page = _strip_bootstrap(page)
-    page = page.replace("<body>", "<body>" + _legend(kinds, title), 1)
+    page = page.replace("<body>", "<body>" + _legend([(k, style[k][0]) for k in kinds], title), 1)
     return Drawing(page, g.number_of_nodes(), g.number_of_edges(), title)
 
 
@@ -100,10 +87,10 @@ def _strip_bootstrap(page: str) -> str:
     return re.sub(r'\s*<(link|script)[^>]*bootstrap[^>]*>(\s*</script>)?', "", page)
 
 
-def _legend(kinds: list[str], title: str) -> str:
+def _legend(kinds: list[tuple[str, str]], title: str) -> str:
     items = "".join(f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:11px;'
-                    f'height:11px;background:{STYLE.get(k, ("#999", ""))[0]};margin-right:4px"></span>{k.replace("_", " ")}</span>'
-                    for k in kinds)
+                    f'height:11px;background:{colour};margin-right:4px"></span>{k.replace("_", " ")}</span>'
+                    for k, colour in kinds)
     head = f"<b>{html_lib.escape(title)}</b><br>" if title else ""
     return (f'<div id="spinekg-legend" style="font:12px sans-serif;padding:6px 8px">{head}{items}'
             f'<span style="white-space:nowrap"><span style="display:inline-block;width:18px;height:3px;background:{HIGHLIGHT};'

@@ -12,63 +12,57 @@ what is stated (asserted assertions, definitions and the reasoner's direct subcl
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable, Protocol
 
 import networkx as nx
 
 from ..model import Evidence, Result
+from ..query import Engine
+from ..vocab import RDFS_SUBCLASS, SKG
 
-if TYPE_CHECKING:
-    from ..kg import KnowledgeGraph
-
-STATED = ("asserted", "definition", "reasoner")
-
-
-def _edges(kg: "KnowledgeGraph", derived: bool) -> list[dict[str, Any]]:
-    cache: dict[bool, list[dict[str, Any]]] = kg.__dict__.setdefault("_nx_edges", {})
-    if derived not in cache:
-        hows = "" if derived else 'FILTER(?how IN ("asserted", "definition", "reasoner"))'
-        rows = kg.store.select(f"""
-            SELECT ?s ?p ?o ?typ ?how ?src WHERE {{
-              ?ax skg:derivation ?how ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
-                  skg:typicality ?typ . FILTER(isIRI(?ax)) {hows}
-              OPTIONAL {{ ?ax dcterms:source ?src }} }}""")
-        out = []
-        for s, p, o, typ, how, src in rows:
-            if str(s) in kg.index.entities and str(o) in kg.index.entities:
-                out.append({"s": str(s), "p": str(p), "o": str(o), "typicality": str(typ), "derivation": str(how),
-                            "source": str(src) if src else ""})
-        cache[derived] = out
-    return cache[derived]
+__all__ = ["evidence_graph", "explain_path", "sharing", "to_networkx"]
 
 
-def _relation_iri(kg: "KnowledgeGraph", name: str) -> str:
-    from ..vocab import SKG
+class HasEngine(Protocol):
+    """A KnowledgeGraph, or anything else that carries an engine."""
 
+    @property
+    def engine(self) -> Engine: ...
+
+
+def engine_of(kg: "Engine | HasEngine") -> Engine:
+    """The engine of a KnowledgeGraph, or the engine itself (views take either)."""
+    engine = getattr(kg, "engine", kg)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"expected a KnowledgeGraph or an Engine, not {type(kg).__name__}")
+    return engine
+
+
+def _relation_iri(engine: Engine, name: str) -> str:
     if name in ("subClassOf", "is a kind of"):
-        return "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+        return RDFS_SUBCLASS
     iri = str(SKG[name])
-    return kg.index.strict_to_weak.get(iri, iri)
+    return engine.index.strict_to_weak.get(iri, iri)
 
 
-def _add_node(kg: "KnowledgeGraph", g: nx.MultiDiGraph, iri: str) -> None:
+def _add_node(engine: Engine, g: nx.MultiDiGraph, iri: str) -> None:
     if iri in g:
         return
-    e = kg.index.entities.get(iri)
+    e = engine.index.entities.get(iri)
     if e is None:
         g.add_node(iri, label=iri.rsplit("/", 1)[-1], kind="", definition="", curie=iri, source="")
         return
-    src = kg.index.sources.get(e.source)
+    src = engine.index.sources.get(e.source)
     g.add_node(iri, label=e.label, kind=e.kind, definition=e.definition, curie=e.curie,
                source=src.title if src else "", synonyms=", ".join(e.synonyms))
 
 
-def _add_edge(kg: "KnowledgeGraph", g: nx.MultiDiGraph, d: dict[str, Any], **extra: Any) -> None:
-    _add_node(kg, g, d["s"])
-    _add_node(kg, g, d["o"])
-    src = kg.index.sources.get(d.get("source") or "")
-    relation = kg.engine._relation_label(d["p"]).removeprefix("may: ")
-    key = (d["p"], d.get("region"))
+def _add_edge(engine: Engine, g: nx.MultiDiGraph, d: dict[str, Any], **extra: Any) -> None:
+    _add_node(engine, g, d["s"])
+    _add_node(engine, g, d["o"])
+    src = engine.index.sources.get(d.get("source") or "")
+    relation = engine.relation_label(d["p"]).removeprefix("may: ")
+    key = d["p"] + (f"|{d['region']}" if d.get("region") else "")   # a string: GraphML and GEXF take no tuples
     if g.has_edge(d["s"], d["o"], key):
         g.edges[d["s"], d["o"], key].update(extra)
         return
@@ -76,70 +70,73 @@ def _add_edge(kg: "KnowledgeGraph", g: nx.MultiDiGraph, d: dict[str, Any], **ext
                derivation=d.get("derivation", ""), source=src.title if src else "", **extra)
 
 
-def to_networkx(kg: "KnowledgeGraph", *, entity: Any = None, depth: int = 1, kind: str | None = None,
+def to_networkx(kg: "Engine | HasEngine", *, entity: Any = None, depth: int = 1, kind: str | None = None,
                 answer: Any = None, derived: bool = False, relations: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """The whole graph, an entity's neighbourhood (``entity``, ``depth``), the entities of one ``kind``
     with the edges among them, or an answer's evidence (``answer``: a Results, an Answer, or results)."""
-    g = nx.MultiDiGraph()
+    engine = engine_of(kg)
+    g = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     if answer is not None:
-        return evidence_graph(kg, answer)
-    edges = _edges(kg, derived)
+        return evidence_graph(engine, answer)
+    edges = engine.edges(derived)
     if relations is not None:
-        wanted = {_relation_iri(kg, r) for r in relations}
+        wanted = {_relation_iri(engine, r) for r in relations}
         edges = [e for e in edges if e["p"] in wanted]
     if entity is not None:
-        start = kg.lookup(entity).iri
+        start = engine.index.lookup(entity).iri
         adj: dict[str, list[dict[str, Any]]] = {}
         for e in edges:
             adj.setdefault(e["s"], []).append(e)
             adj.setdefault(e["o"], []).append(e)
         frontier, seen = {start}, {start}
-        _add_node(kg, g, start)
+        _add_node(engine, g, start)
         for _ in range(depth):
             nxt: set[str] = set()
             for n in frontier:
                 for e in adj.get(n, ()):
-                    _add_edge(kg, g, e)
+                    _add_edge(engine, g, e)
                     nxt |= {e["s"], e["o"]} - seen
             seen |= nxt
             frontier = nxt
         return g
     for e in edges:
-        if kind is None or (kind in kg.index.entities[e["s"]].kinds and kind in kg.index.entities[e["o"]].kinds):
-            _add_edge(kg, g, e)
+        if kind is None or (kind in engine.index.entities[e["s"]].kinds and kind in engine.index.entities[e["o"]].kinds):
+            _add_edge(engine, g, e)
     if kind is not None:
-        for iri, ent in kg.index.entities.items():
+        for iri, ent in engine.index.entities.items():
             if kind in ent.kinds:
-                _add_node(kg, g, iri)
+                _add_node(engine, g, iri)
     return g
 
 
-def evidence_graph(kg: "KnowledgeGraph", answer: Any) -> nx.MultiDiGraph:
+def evidence_graph(kg: "Engine | HasEngine", answer: Any) -> nx.MultiDiGraph:
     """The answers and every asserted step of their evidence chains; the steps are marked ``evidence=True``."""
-    g = nx.MultiDiGraph()
+    engine = engine_of(kg)
+    g = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     results = getattr(answer, "results", None) or getattr(answer, "items", None) or answer
     for r in results:
         assert isinstance(r, Result)
-        _add_node(kg, g, r.entity.iri)
+        _add_node(engine, g, r.entity.iri)
         g.nodes[r.entity.iri]["answer"] = True
         for ev in r.evidence:
             for step in ev.chain():
-                _add_step(kg, g, step)
+                _add_step(engine, g, step)
     return g
 
 
-def _add_step(kg: "KnowledgeGraph", g: nx.MultiDiGraph, step: Evidence) -> None:
+def _add_step(engine: Engine, g: nx.MultiDiGraph, step: Evidence) -> None:
     d = {"s": step.subject.iri, "p": step.relation_iri, "o": step.object.iri, "typicality": step.typicality,
          "derivation": step.derivation, "source": step.source.iri if step.source else "",
          "region": step.region.iri if step.region else None}
-    _add_edge(kg, g, d, evidence=True)
+    _add_edge(engine, g, d, evidence=True)
 
 
-def explain_path(kg: "KnowledgeGraph", source: Any, target: Any) -> list[tuple[str, str, str]]:
+def explain_path(kg: "Engine | HasEngine", source: Any, target: Any) -> list[tuple[str, str, str]]:
     """The shortest chain of stated relations leading from one entity to another, as
     (subject label, relation, object label) steps; e.g. ependymoma → ... → myelopathy."""
-    g = to_networkx(kg)
-    a, b = kg.lookup(source).iri, kg.lookup(target).iri
+    engine = engine_of(kg)
+    g = to_networkx(engine)
+    a, b = engine.index.lookup(source).iri, engine.index.lookup(target).iri
     try:
         path = nx.shortest_path(g, a, b)
     except nx.NetworkXNoPath:
@@ -153,10 +150,11 @@ def explain_path(kg: "KnowledgeGraph", source: Any, target: Any) -> list[tuple[s
     return steps
 
 
-def sharing(kg: "KnowledgeGraph", findings: Iterable[Any], kind: str = "tumor") -> list[str]:
+def sharing(kg: "Engine | HasEngine", findings: Iterable[Any], kind: str = "tumor") -> list[str]:
     """Entities of a kind (tumor types by default) that may cause every one of the findings."""
-    g = to_networkx(kg, derived=True)
-    wanted = [kg.lookup(f).iri for f in findings]
+    engine = engine_of(kg)
+    g = to_networkx(engine, derived=True)
+    wanted = [engine.index.lookup(f).iri for f in findings]
     out = []
     for n, data in g.nodes(data=True):
         if data.get("kind") != kind:

@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable
 
-from .index import Index
-from .model import TYPICALITY_RANK, Constraint, Entity, Evidence, Query, Result, Results
-from .store import Store
-from .vocab import SKG
-
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+from ..index import Index
+from ..model import TYPICALITY_RANK, Constraint, Entity, Evidence, Query, Result, Results
+from ..store import Store
+from ..vocab import RDFS_SUBCLASS
+from .constraints import ConstraintBuilder
 MOST = ("most_common",)
 
 
@@ -68,9 +67,39 @@ class Engine:
 
     def __init__(self, store: Store, index: Index) -> None:
         self.store, self.index = store, index
-        self._axioms: dict[str, dict[str, Any]] = {}
-        self._sparql: dict[Query, str] = {}          # the release does not change: a query's text, once made, stays
-        self._evidence: dict[str, Evidence] = {}
+        self.constraints = ConstraintBuilder(self)
+        # caches, all keyed by what the store holds; clear() empties them when data is added
+        self._axioms: dict[str, dict[str, Any]] = {}     # axiom node -> its statement and qualifiers
+        self._quals: dict[str, dict[str, Any]] = {}      # axiom node -> typicality, rank, region (cheap reads)
+        self._sparql: dict[Query, str] = {}              # a query's SPARQL text
+        self._evidence: dict[str, Evidence] = {}         # axiom node -> its Evidence tree
+        self._edges: dict[bool, list[dict[str, str]]] = {}  # derived? -> every relation-graph edge between entities
+
+    def clear(self) -> None:
+        """Forget every cached read of the store (after data was added to it)."""
+        for cache in (self._axioms, self._quals, self._sparql, self._evidence, self._edges):
+            cache.clear()
+
+    def edges(self, derived: bool = False) -> list[dict[str, str]]:
+        """Every edge of the relation graph between two entities: ``s``, ``p``, ``o``, ``typicality``,
+        ``derivation``, ``source``; what is stated (asserted, by definition, by the reasoner), or with
+        ``derived=True`` also what follows (inherited, chained, generalised)."""
+        if derived not in self._edges:
+            hows = "" if derived else 'FILTER(?how IN ("asserted", "definition", "reasoner"))'
+            rows = self.store.select(f"""
+                SELECT ?s ?p ?o ?typ ?how ?src WHERE {{
+                  ?ax skg:derivation ?how ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                      skg:typicality ?typ . FILTER(isIRI(?ax)) {hows}
+                  OPTIONAL {{ ?ax dcterms:source ?src }} }}""")
+            known = self.index.entities
+            self._edges[derived] = [
+                {"s": str(s), "p": str(p), "o": str(o), "typicality": str(typ), "derivation": str(how), "source": src or ""}
+                for s, p, o, typ, how, src in rows if s in known and o in known]
+        return self._edges[derived]
+
+    def find(self, kind: str = "tumors", **options: Any) -> Results:
+        """Entities of a kind that meet constraints; the keywords of :meth:`ConstraintBuilder.query`."""
+        return self.run(self.constraints.query(kind, **options))
 
     # ------------------------------------------------------------------ evaluation
     def run(self, q: Query, evidence: bool = True) -> Results:
@@ -124,7 +153,7 @@ class Engine:
     # ------------------------------------------------------------------ evidence
     def _qualifiers(self, axioms: set[str]) -> dict[str, dict[str, Any]]:
         """Typicality, rank and region of axiom nodes (cheap: no evidence trees)."""
-        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_quals", {})
+        cache = self._quals
         todo = [a for a in axioms if a not in cache]
         if todo:
             for n, typ, rank, region, how in self.store.select(f"""
@@ -186,14 +215,15 @@ class Engine:
         d = self._axioms[a]
         ent = self.entity
         self._evidence[a] = ev = Evidence(
-            subject=ent(d["s"]), relation=self._relation_label(d["p"]), relation_iri=d["p"], object=ent(d["o"]),
+            subject=ent(d["s"]), relation=self.relation_label(d["p"]), relation_iri=d["p"], object=ent(d["o"]),
             typicality=d["typicality"], derivation=d["how"],
             source=self.index.sources.get(d["source"]) if d["source"] else None,
             rank=d["rank"], share=d["share"], region=ent(d["region"]) if d["region"] else None, note=d["note"],
             premises=tuple(self.evidence(p) for p in d["premises"] if p in self._axioms))
         return ev
 
-    def _relation_label(self, p: str) -> str:
+    def relation_label(self, p: str) -> str:
+        """A relation's label ('may: causes'); 'is a kind of' for the hierarchy."""
         if p == RDFS_SUBCLASS:
             return "is a kind of"
         return self.index.relations.get(p, p.rsplit("/", 1)[-1])
@@ -227,12 +257,3 @@ def _rank_ok(rank: str, info: dict[str, Any]) -> bool:
 
 def _strength(r: Result) -> float:
     return sum(TYPICALITY_RANK[e.typicality] for e in r.evidence) / max(1, len(r.evidence))
-
-
-KIND_HEADS = {
-    "tumors": "SpinalTumor", "primary_sites": "Cancer", "locations": "Location", "anatomy": "AnatomicalStructure",
-    "symptoms": "ClinicalFinding", "mechanisms": "Mechanism", "risk_factors": "RiskFactor",
-    "diagnostics": "DiagnosticProcedure", "treatments": "Treatment", "goals": "TreatmentGoal",
-    "properties": "TumorCharacteristic", "urgency": "UrgencyLevel", "specialists": "Specialist",
-    "purposes": "Purpose", "indications": "ClinicalSituation", "agents": "Agent",
-}

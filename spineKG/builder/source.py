@@ -2,7 +2,7 @@
 
 Every error names the file and line, so a curator can fix it at once:
 
->>> from spineKG.build.source import load_source, SOURCE_DIR
+>>> from spineKG.builder.source import load_source, SOURCE_DIR
 >>> src = load_source(SOURCE_DIR)
 >>> src.entities["Ependymoma"].label
 'ependymoma'
@@ -15,17 +15,10 @@ from typing import Any
 
 import yaml
 
+from ..errors import SourceError, suggest
+
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "src"
 ENTITY_FILES = ("tumors.yaml", "anatomy.yaml", "findings.yaml", "care.yaml")
-
-
-class SourceError(ValueError):
-    """A problem in the ontology source, with the file and line where it is."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = str(path), line, message
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {message}")
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -133,9 +126,11 @@ class OntologySource:
     meta: dict[str, Any]
     typicality: dict[str, dict[str, Any]]
     ranks: dict[str, str]
-    kinds: dict[str, str]
+    kinds: dict[str, str]                 # top class -> kind, in the schema's order
+    plurals: dict[str, str]               # kind -> its name in the typed API
     properties: dict[str, Property]
     sources: dict[str, dict[str, Any]]
+    constraints: dict[str, dict[str, Any]] = field(default_factory=dict)
     instruments: list[dict[str, Any]] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
@@ -181,8 +176,10 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
         meta={k: schema.get(k) for k in ("version", "title", "description", "license")},
         typicality={k: _plain(v) for k, v in schema["typicality"].items() if k != "__line__"},
         ranks={k: v for k, v in schema["rank"].items() if k != "__line__"},
-        kinds={k: v for k, v in schema["kinds"].items() if k != "__line__"},
+        kinds={k: v["kind"] for k, v in schema["kinds"].items() if k != "__line__"},
+        plurals={v["kind"]: v["plural"] for k, v in schema["kinds"].items() if k != "__line__"},
         properties=props,
+        constraints={k: _plain(v) for k, v in (schema.get("constraints") or {}).items() if k != "__line__"},
         sources={k: _plain(v) for k, v in schema["sources"].items() if k != "__line__"},
     )
     for name in ENTITY_FILES:
@@ -263,6 +260,11 @@ def _plain(value: Any) -> Any:
 
 def _check(src: OntologySource, directory: Path) -> None:
     ents, props, sources = src.entities, src.properties, src.sources
+    for key, spec in src.constraints.items():
+        for prop in spec.get("properties") or ():
+            if prop != "subClassOf" and prop not in props:
+                raise SourceError(directory / "schema.yaml", None, f"constraint {key!r}: unknown property '{prop}'"
+                                  + _suggest(prop, props))
     labels: dict[str, str] = {}
     for e in ents.values():
         path = directory / e.file
@@ -338,7 +340,5 @@ def _refs(expr: Any) -> list[str]:
 
 
 def _suggest(name: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    close = suggest(name, list(known))
     return f" (did you mean {', '.join(close)}?)" if close else ""

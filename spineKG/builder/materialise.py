@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from .terms import AXIOM, PREFIXES, SKG, SOURCE
+from .namespaces import AXIOM, PREFIXES, SKG, SOURCE
 from .reason import Classification
 from .source import OntologySource
 

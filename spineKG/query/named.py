@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from ..errors import SparqlError
+from ..store import Store, check_syntax
 
-from .store import SparqlError, Store, check_syntax
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -44,6 +45,8 @@ class Rows:
         return self.rows[i]
 
     def to_dicts(self) -> list[dict[str, Any]]:
+        from rdflib import Literal
+
         return [{v: (c.toPython() if isinstance(c, Literal) else (str(c) if c is not None else None))
                  for v, c in zip(self.vars, row)} for row in self.rows]
 
@@ -55,6 +58,8 @@ class Rows:
 
 
 def _term(value: Any) -> str:
+    from rdflib import Literal, URIRef
+
     if isinstance(value, (URIRef, Literal)):
         return value.n3()
     if hasattr(value, "iri"):
@@ -93,6 +98,8 @@ def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = No
     result = store.query(text)
     if getattr(result, "type", "SELECT") != "SELECT":
         if result.type == "ASK":
+            from rdflib import Literal
+
             return Rows(("ask",), ((Literal(bool(result.askAnswer)),),), text)
         return Rows(("s", "p", "o"), tuple(tuple(t) for t in result), text)
     names = tuple(str(v) for v in (result.vars or ()))

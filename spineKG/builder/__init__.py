@@ -1,6 +1,6 @@
 """The ontology build: YAML source → OWL (RDF/XML and Turtle) → HermiT → relation graph.
 
-Only this package imports owlready2. Run it with ``python -m spineKG.build`` (or ``spinekg build``).
+Only this package imports owlready2. Run it with ``python -m spineKG.builder`` (or ``spinekg build``).
 """
 from __future__ import annotations
 
@@ -24,15 +24,22 @@ class BuildReport:
     unsatisfiable: tuple[str, ...]
     outputs: tuple[Path, ...]
 
+    def __str__(self) -> str:
+        lines = [f"{self.classes} classes, {self.assertions} assertions; OWL {self.owl_triples} triples, "
+                 f"relation graph {self.relation_triples} triples; HermiT: consistent, no unsatisfiable class"]
+        return "\n".join(lines + [f"wrote {p}" for p in self.outputs])
+
 
 def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DIR) -> BuildReport:
     """Build the release artifacts from the source; raise if HermiT finds a problem.
 
     Example (needs Java): ``build(out_dir="/tmp/release")`` returns a BuildReport with the counts.
     """
-    from .materialize import materialise
+    from . import codegen
+    from .materialise import materialise
     from .owl import build_owl
-    from .reason import ReasonerError, classify
+    from ..errors import ReasonerError
+    from .reason import classify
 
     src = load_source(source_dir)
     owl = build_owl(src)
@@ -46,4 +53,7 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     owl.serialize(paths[0], format="xml")
     owl.serialize(paths[1], format="turtle")
     rel.serialize(paths[2], format="turtle")
-    return BuildReport(len(src.entities), len(src.assertions), len(owl), len(rel), cls.unsatisfiable, paths)
+    # the package's vocabulary module follows the release it was built with; a build elsewhere writes its own copy
+    terms = codegen.TERMS_MODULE if out.resolve() == ONTOLOGY_DIR.resolve() else out / "terms.py"
+    codegen.write(src, owl, rel, path=terms)
+    return BuildReport(len(src.entities), len(src.assertions), len(owl), len(rel), cls.unsatisfiable, (*paths, terms))

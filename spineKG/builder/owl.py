@@ -13,7 +13,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from .terms import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SOURCE
+from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SOURCE
 from .source import Assertion, OntologySource
 
 ANNOTATION_PROPERTIES = {

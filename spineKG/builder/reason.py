@@ -11,11 +11,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .terms import SKG
-
-
-class ReasonerError(RuntimeError):
-    """The ontology is inconsistent or has unsatisfiable classes."""
+from ..errors import ReasonerError
+from .namespaces import SKG
 
 
 @dataclass(frozen=True)

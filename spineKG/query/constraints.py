@@ -1,0 +1,95 @@
+"""Constraint keywords and entity names → typed :class:`~spineKG.model.Query`: the one builder that
+``KnowledgeGraph.find()`` and the question interpreter share.
+
+A keyword names the relations a constraint is met by (``causes`` → causes or has-sign edges); its value
+is a label, synonym, CURIE, IRI or :class:`~spineKG.model.Entity`. A value naming several things at
+once ("metastatic extradural tumor") stands for the tumors that are all of them.
+
+>>> from spineKG import load
+>>> kg = load()
+>>> q = kg.engine.constraints.query("tumors", causes="myelopathy", region="neck")
+>>> [c.role for c in q.constraints]
+['causes', 'region']
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..errors import UnknownTermError, suggest
+from ..model import Constraint, Entity, Query
+from ..terms import CONSTRAINTS
+from ..terms import RANKS as TERM_RANKS
+from ..linking import link, tokenize
+from ..vocab import RDFS_SUBCLASS, SKG
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["KEYWORDS", "RANKS", "ConstraintBuilder"]
+
+KEYWORDS = CONSTRAINTS   # keyword -> (relations, options), from the schema
+RANKS = (*TERM_RANKS, "typical")
+
+
+class ConstraintBuilder:
+    """Builds constraints and queries for one engine (its index supplies names and hierarchy)."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.index = engine.index
+
+    def head(self, kind: str) -> str:
+        """The top class of a kind of entity ('tumors', 'tumor', 'treatments' ...)."""
+        key = kind.removesuffix("s") if kind not in self.index.roots else kind
+        for k in (kind, key, kind.replace("ies", "y")):
+            if k in self.index.roots:
+                return self.index.roots[k]
+        raise UnknownTermError(kind, suggest(kind, sorted(self.index.roots)), "kind")
+
+    def query(self, kind: str = "tumors", *, under: str | Entity | None = None, direct: bool = False,
+              typical: bool = False, rank: str | None = None, not_: Mapping[str, Any] | None = None,
+              **constraints: Any) -> Query:
+        """The typed query of ``KnowledgeGraph.find`` (see there for the keywords)."""
+        head = self.index.lookup(under).iri if under is not None else self.head(kind)
+        if rank is not None and rank not in RANKS:
+            raise UnknownTermError(rank, suggest(rank, RANKS), "rank")
+        cons = [c for key, value in constraints.items() for c in self.keyword(key, value)]
+        for key, value in (not_ or {}).items():
+            cons += [Constraint(c.targets, c.relations, True, c.role) for c in self.keyword(key, value)]
+        return Query(head=head, constraints=tuple(cons), direct=direct,
+                     min_typicality="commonly" if typical else None, rank=rank, kind=kind)
+
+    def keyword(self, key: str, value: Any) -> list[Constraint]:
+        """The constraints a keyword and its value (or list of values) stand for."""
+        if key not in KEYWORDS:
+            raise UnknownTermError(key, suggest(key, sorted(KEYWORDS)), "constraint")
+        rels, opts = KEYWORDS[key]
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        out = []
+        for v in values:
+            targets = self.targets(v)
+            targets = targets | {d for t in targets for d in self.index.defined_by.get(t, ())}
+            if "object_inherits" in opts:   # what treats a tumor treats its kinds, and some of its kinds
+                targets = targets | {a for t in targets for a in self.index.ancestors.get(t, set()) | self.index.descendants(t)}
+            props = tuple(RDFS_SUBCLASS if r == "subClassOf" else self.index.strict_to_weak[str(SKG[r])] for r in rels)
+            out.append(Constraint(tuple(sorted(targets)), props, role=key, context="context" in opts, up="up" in opts))
+        return out
+
+    def targets(self, value: Any) -> set[str]:
+        """The entities a constraint value names."""
+        if isinstance(value, Entity):
+            return {value.iri}
+        text = str(value).replace("_", " ")
+        try:
+            return {self.index.lookup(text).iri}
+        except UnknownTermError as exc:
+            mentions = link(self.index, tokenize(text), text)
+            if not mentions:
+                raise exc from None
+            # a phrase naming several entities ("metastatic extradural tumor"): the tumors that are all of them
+            tumors = [m for m in mentions if any("tumor" in self.index.entities[i].kinds for i in m.iris)]
+            if len(mentions) > 1 and tumors:
+                parts = [self.index.entities[min(m.iris)] for m in mentions]
+                found = self.engine.run(self.query("tumors", related=parts))
+                return {r.entity.iri for r in found} | {min(m.iris) for m in tumors}
+            raise exc from None

@@ -1,0 +1,101 @@
+"""What every store is: the :class:`Store` protocol, the project's PREFIX prologue, and SPARQL syntax checks.
+
+A store holds the release (the OWL ontology and its relation graph) and answers SPARQL: ``select``
+gives rows of plain strings (what spineKG runs itself), ``query`` any query form as an rdflib Result
+(what users run). Every store reports a malformed query alike, with the line and column in the user's
+own text, because the query is parsed by Oxigraph first.
+
+>>> with_prefixes("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }").splitlines()[0]
+'PREFIX skg: <https://w3id.org/spinekg/>'
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ..errors import SparqlError
+from ..vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = ["RELEASE_FILES", "Row", "Store", "check_syntax", "parse_error", "release_paths", "with_prefixes"]
+
+RELEASE_DIR = Path(__file__).resolve().parents[1] / "data"
+RELEASE_FILES = ("spinekg.ttl", "spinekg-relations.ttl")
+
+Row = tuple[str | None, ...]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What spineKG needs from a triple store."""
+
+    name: str
+
+    @property
+    def graph(self) -> Graph: ...
+
+    def select(self, query: str) -> list[Row]:
+        """Rows of a SELECT query: IRIs and literals' lexical forms as strings, None where unbound."""
+        ...
+
+    def query(self, query: str) -> Any:
+        """Any query form, as an rdflib Result."""
+        ...
+
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def with_prefixes(query: str) -> str:
+    """The query with a PREFIX line for each of the project's prefixes it does not declare itself."""
+    if "prefix" not in query.lower():
+        return _PROLOGUE + query
+    own = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in own) + query
+
+
+def check_syntax(query: str) -> None:
+    """Parse a query with Oxigraph's SPARQL parser, so every store reports mistakes alike (with the position).
+
+    >>> check_syntax("SELECT ?x WHERE { ?x a owl:Class ")
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.SparqlError: SPARQL error at line 1, column 34: expected one of ...
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(with_prefixes(query))   # parsed at once; evaluated only if iterated (it is not)
+    except SyntaxError as exc:
+        raise parse_error(exc, query) from None
+
+
+def release_paths(directory: Path | None = None) -> list[Path]:
+    """The release files the embedded store loads: installed package data, else the source checkout's ontology/."""
+    base = directory or _default_release_dir()
+    return [base / name for name in RELEASE_FILES]
+
+
+def _default_release_dir() -> Path:
+    if (RELEASE_DIR / RELEASE_FILES[0]).exists():
+        return RELEASE_DIR
+    return Path(__file__).resolve().parents[2] / "ontology"
+
+
+_OX_POSITION = re.compile(r"(?:at |error at )?(\d+):(\d+)")
+
+
+def parse_error(exc: Exception, query: str) -> SparqlError:
+    """Turn Oxigraph's syntax error into a SparqlError naming the line and column in the user's text."""
+    msg = str(exc)
+    line = col = None
+    m = _OX_POSITION.search(msg)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        line = max(1, line - (with_prefixes(query).count("\n") - query.count("\n")))   # less the PREFIX lines added
+    first = _OX_POSITION.sub("", msg.splitlines()[0], count=1).lstrip(": ") if msg else ""
+    return SparqlError(first or type(exc).__name__, line, col, query)

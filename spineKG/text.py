@@ -1,0 +1,67 @@
+"""Words and normal forms: how names and questions are compared (lower case, American spelling, singular).
+
+>>> norm("Tumours of the cervical spine")
+'tumor of the cervical spine'
+>>> words("can't control his bladder")
+['can', 'not', 'control', 'his', 'bladder']
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["POSSESSIVES", "contractions", "norm", "singular", "spelling", "words"]
+
+_SPELLING = (("tumour", "tumor"), ("haem", "hem"), ("behaviour", "behavior"), ("anaesth", "anesth"),
+             ("orthopaed", "orthoped"), ("oedema", "edema"), ("faec", "fec"), ("paralys", "paralys"))
+
+
+def spelling(word: str) -> str:
+    """British to American spelling, so 'tumours' and 'tumors' link alike."""
+    for gb, us in _SPELLING:
+        if gb in word:
+            word = word.replace(gb, us)
+    return word
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ae"):
+        return word[:-1]
+    if len(word) > 5 and word.endswith(("sses", "xes", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "sis")):
+        return word[:-1]
+    return word
+
+
+_NOT = {"can": "can", "don": "do", "doesn": "does", "didn": "did", "isn": "is", "aren": "are", "wasn": "was",
+        "weren": "were", "won": "will", "couldn": "could", "wouldn": "would", "shouldn": "should", "haven": "have",
+        "hasn": "has"}
+POSSESSIVES = {"my", "his", "her", "their", "your", "our"}
+_NOT_FORMS = {singular(k): singular(v) for k, v in _NOT.items()}
+
+
+def contractions(ws: list[str]) -> list[tuple[str, int]]:
+    """Words with "can't", "cannot", "doesn't" read as "can not", "does not": (word, index of the word it came from)."""
+    out: list[tuple[str, int]] = []
+    for n, w in enumerate(ws):
+        if w == "t" and out and out[-1][0] in _NOT_FORMS:
+            out[-1] = (_NOT_FORMS[out[-1][0]], out[-1][1])
+            out.append(("not", n))
+        elif w == "cannot":
+            out += [("can", n), ("not", n)]
+        else:
+            out.append((w, n))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, apostrophes dropped, plurals reduced, contractions spelled out."""
+    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", " ")
+    return [w for w, _ in contractions([singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)])]
+
+
+def norm(text: str) -> str:
+    """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder')."""
+    return " ".join(w for w in words(text) if w not in POSSESSIVES)
