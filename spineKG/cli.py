@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 USER_ERROR = 2
 
@@ -123,71 +123,86 @@ def _user_error(exc: Exception) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "build":
-        from .builder import ONTOLOGY_DIR, SOURCE_DIR, build
-
-        print(build(args.source or SOURCE_DIR, args.out or ONTOLOGY_DIR))
-        return 0
-    if args.command == "score":
-        return _score(args)
-    if args.command == "serve":
-        from .server import serve
-
-        serve(args.host, args.port, args.timeout, args.limit, args.data)
-        return 0
-    if args.command == "upload":
-        from .upload import upload
-
-        report = upload(args.url, args.graph, replace=not args.append)
-        print(f"uploaded {', '.join(report.files)} ({report.bytes:,} bytes) to {report.url}")
-        return 0
+    command = COMMANDS[args.command]
+    if command.__name__ in _NO_GRAPH:
+        return command(args)
     from .kg import load
 
     kg = load(*getattr(args, "data", ()), progress=sys.stderr.isatty())
-    if args.command == "ask":
-        answer = kg.ask(" ".join(args.question))
-        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else str(answer))
-        return 0
-    if args.command == "triage":
-        fields = ("age", "pain_days", "pain_new", "pain_explained", "severe_interferes_daily",
-                  "tried_rest_self_care", "red_flags", "cancer_history", "neuro_signs")
-        result = kg.triage(**{f: getattr(args, f) for f in fields})
-        print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
-        return 0
-    if args.command == "lookup":
-        e = kg.lookup(" ".join(args.name))
-        if args.json:
-            print(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            print(f"{e.label}  [{e.kind}; {e.curie}]\n  {e.definition}")
-            if e.synonyms:
-                print(f"  synonyms: {', '.join(e.synonyms)}")
-            if e.xrefs:
-                print(f"  xrefs: {', '.join(e.xrefs)}")
-            src = kg.index.sources.get(e.source)
-            print(f"  source: {src.title if src else e.source}")
-        return 0
-    if args.command == "sparql":
-        return _sparql(kg, args)
-    if args.command == "generate-cohort":
-        from .cohort import write
+    return command(args, kg)
 
-        if args.n <= 0:
-            _parser().error("the number of patients must be positive")
-        triples = write(kg, args.n, args.output, args.seed, progress=sys.stderr.isatty())
-        print(f"wrote {args.output}: {args.n:,} patients, {triples:,} triples")
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import ONTOLOGY_DIR, SOURCE_DIR, build
+
+    print(build(args.source or SOURCE_DIR, args.out or ONTOLOGY_DIR))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    serve(args.host, args.port, args.timeout, args.limit, args.data)
+    return 0
+
+
+def _upload(args: argparse.Namespace) -> int:
+    from .upload import upload
+
+    report = upload(args.url, args.graph, replace=not args.append)
+    print(f"uploaded {', '.join(report.files)} ({report.bytes:,} bytes) to {report.url}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, kg: Any) -> int:
+    answer = kg.ask(" ".join(args.question))
+    print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else str(answer))
+    return 0
+
+
+def _triage(args: argparse.Namespace, kg: Any) -> int:
+    fields = ("age", "pain_days", "pain_new", "pain_explained", "severe_interferes_daily",
+              "tried_rest_self_care", "red_flags", "cancer_history", "neuro_signs")
+    result = kg.triage(**{f: getattr(args, f) for f in fields})
+    print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
+    return 0
+
+
+def _lookup(args: argparse.Namespace, kg: Any) -> int:
+    e = kg.lookup(" ".join(args.name))
+    if args.json:
+        print(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    if args.command == "viz":
-        if args.question:
-            drawing = kg.ask(args.question).show(kg)
-        elif args.entity:
-            drawing = kg.show(entity=" ".join(args.entity), depth=args.depth, derived=args.derived)
-        else:
-            _parser().error("viz: give an entity or --question")
-        path = drawing.save(args.output)
-        print(f"wrote {path} ({drawing.nodes} nodes, {drawing.edges} edges)")
-        return 0
-    raise AssertionError(args.command)
+    print(f"{e.label}  [{e.kind}; {e.curie}]\n  {e.definition}")
+    if e.synonyms:
+        print(f"  synonyms: {', '.join(e.synonyms)}")
+    if e.xrefs:
+        print(f"  xrefs: {', '.join(e.xrefs)}")
+    src = kg.index.sources.get(e.source)
+    print(f"  source: {src.title if src else e.source}")
+    return 0
+
+
+def _generate_cohort(args: argparse.Namespace, kg: Any) -> int:
+    from .cohort import write
+
+    if args.n <= 0:
+        _parser().error("the number of patients must be positive")
+    triples = write(kg, args.n, args.output, args.seed, progress=sys.stderr.isatty())
+    print(f"wrote {args.output}: {args.n:,} patients, {triples:,} triples")
+    return 0
+
+
+def _viz(args: argparse.Namespace, kg: Any) -> int:
+    if args.question:
+        drawing = kg.show(answer=kg.ask(args.question))
+    elif args.entity:
+        drawing = kg.show(entity=" ".join(args.entity), depth=args.depth, derived=args.derived)
+    else:
+        _parser().error("viz: give an entity or --question")
+    path = drawing.save(args.output)
+    print(f"wrote {path} ({drawing.nodes} nodes, {drawing.edges} edges)")
+    return 0
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -219,7 +234,7 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sparql(kg: Any, args: argparse.Namespace) -> int:
+def _sparql(args: argparse.Namespace, kg: Any) -> int:
     text = args.query
     if text.startswith("@"):
         with open(text[1:], encoding="utf-8") as fh:
@@ -243,6 +258,14 @@ def _sparql(kg: Any, args: argparse.Namespace) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print(f"({len(cells)} rows)")
     return 0
+
+
+# subcommand -> the function that runs it; those in _NO_GRAPH do not load the knowledge graph first
+COMMANDS: dict[str, Callable[..., int]] = {
+    "ask": _ask, "triage": _triage, "lookup": _lookup, "sparql": _sparql, "score": _score, "viz": _viz,
+    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "build": _build,
+}
+_NO_GRAPH = {"_build", "_serve", "_upload", "_score"}
 
 
 if __name__ == "__main__":

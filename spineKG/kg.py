@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .index import Index
 from .linking import Mention, link, tokenize
 from .model import Entity, Results
 from .query import Engine
 from .store import Store
+from .terms import Kind, Options
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -62,9 +63,7 @@ class KnowledgeGraph:
         return link(self.index, tokenize(text), text)
 
     # ------------------------------------------------------------------ typed queries
-    def find(self, kind: str = "tumors", *, under: str | Entity | None = None, direct: bool = False,
-             typical: bool = False, rank: str | None = None, not_: Mapping[str, Any] | None = None,
-             **constraints: Any) -> Results:
+    def find(self, kind: Kind = "tumors", **options: Unpack[Options]) -> Results:
         """Entities of a kind (or under a class) that meet every constraint.
 
         Constraint keywords: malignancy, origin, category, compartment, region, causes, caused_by,
@@ -77,40 +76,40 @@ class KnowledgeGraph:
         >>> [r.label for r in load().find("diagnostics", not_={"uses": "radioactive tracer"}, under="medical imaging")][:2]
         ['CT scan', 'gadolinium-enhanced MRI']
         """
-        return self.engine.find(kind, under=under, direct=direct, typical=typical, rank=rank, not_=not_, **constraints)
+        return self.engine.find(kind, **options)
 
-    def tumors(self, **constraints: Any) -> Results:
+    def tumors(self, **options: Unpack[Options]) -> Results:
         """Tumor types and categories, e.g. ``kg.tumors(causes="myelopathy", region="cervical")``."""
-        return self.find("tumors", **constraints)
+        return self.find("tumors", **options)
 
-    def treatments(self, **constraints: Any) -> Results:
+    def treatments(self, **options: Unpack[Options]) -> Results:
         """Treatments, e.g. ``kg.treatments(for_="metastatic extradural tumor")``."""
-        return self.find("treatments", **constraints)
+        return self.find("treatments", **options)
 
-    def symptoms(self, **constraints: Any) -> Results:
+    def symptoms(self, **options: Unpack[Options]) -> Results:
         """Symptoms, signs and deficits, e.g. ``kg.symptoms(caused_by="cauda equina syndrome")``."""
-        return self.find("symptoms", **constraints)
+        return self.find("symptoms", **options)
 
-    def mechanisms(self, **constraints: Any) -> Results:
-        return self.find("mechanisms", **constraints)
+    def mechanisms(self, **options: Unpack[Options]) -> Results:
+        return self.find("mechanisms", **options)
 
-    def diagnostics(self, **constraints: Any) -> Results:
-        return self.find("diagnostics", **constraints)
+    def diagnostics(self, **options: Unpack[Options]) -> Results:
+        return self.find("diagnostics", **options)
 
-    def locations(self, **constraints: Any) -> Results:
-        return self.find("locations", **constraints)
+    def locations(self, **options: Unpack[Options]) -> Results:
+        return self.find("locations", **options)
 
-    def risk_factors(self, **constraints: Any) -> Results:
-        return self.find("risk_factors", **constraints)
+    def risk_factors(self, **options: Unpack[Options]) -> Results:
+        return self.find("risk_factors", **options)
 
-    def primary_sites(self, **constraints: Any) -> Results:
-        return self.find("primary_sites", **constraints)
+    def primary_sites(self, **options: Unpack[Options]) -> Results:
+        return self.find("primary_sites", **options)
 
-    def goals(self, **constraints: Any) -> Results:
-        return self.find("goals", **constraints)
+    def goals(self, **options: Unpack[Options]) -> Results:
+        return self.find("goals", **options)
 
-    def specialists(self, **constraints: Any) -> Results:
-        return self.find("specialists", **constraints)
+    def specialists(self, **options: Unpack[Options]) -> Results:
+        return self.find("specialists", **options)
 
     # ------------------------------------------------------------------ views
     def to_networkx(self, **parts: Any) -> "nx.MultiDiGraph":
@@ -127,6 +126,8 @@ class KnowledgeGraph:
 
         if not title and parts.get("entity") is not None:
             title = f"{self.lookup(parts['entity']).label} and its neighbours"
+        if not title and parts.get("answer") is not None:
+            title = getattr(parts["answer"], "question", "")
         return draw(self.to_networkx(**parts), title=title)
 
     # ------------------------------------------------------------------ questions and triage

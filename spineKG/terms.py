@@ -224,3 +224,13 @@ class Constraints(TypedDict, total=False):
     radiates_to: Value
     tumor: Value
     related: Value
+
+
+class Options(Constraints, total=False):
+    """The constraint keywords and the options of ``KnowledgeGraph.find``."""
+
+    under: "str | Entity"
+    direct: bool
+    typical: bool
+    rank: Rank
+    not_: Constraints

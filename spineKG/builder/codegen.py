@@ -94,6 +94,16 @@ def render(src: OntologySource, terms: Iterable[str]) -> str:
         "",
         *[f"    {key}: Value" for key in src.constraints],
         "",
+        "",
+        "class Options(Constraints, total=False):",
+        '    """The constraint keywords and the options of ``KnowledgeGraph.find``."""',
+        "",
+        '    under: "str | Entity"',
+        "    direct: bool",
+        "    typical: bool",
+        "    rank: Rank",
+        "    not_: Constraints",
+        "",
     ]
     return "\n".join(lines)
 
