@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SOURCE
+from . import lexicon
 from .source import Assertion, OntologySource
 
 ANNOTATION_PROPERTIES = {
@@ -157,8 +158,6 @@ def build_owl(src: OntologySource) -> Graph:
             g.add((iri, RDFS.label, Literal(label, lang="en")))
             if prop.transitive:
                 g.add((iri, RDF.type, OWL.TransitiveProperty))
-            for w in prop.words:
-                g.add((iri, SKG.word, Literal(w)))
         g.add((strict, RDFS.subPropertyOf, weak))
         g.add((strict, SKG.weakVariant, weak))
         g.add((weak, DEFINITION, Literal(f"Holds when the source states that the subject may, usually or sometimes {prop.label} the object; the typicality annotation says which.", lang="en")))
@@ -182,8 +181,6 @@ def build_owl(src: OntologySource) -> Graph:
         g.add((c, DCTERMS.source, SOURCE[e.source]))
         for syn in e.synonyms:
             g.add((c, OIO.hasExactSynonym, Literal(syn, lang="en")))
-        for cue in e.cues:
-            g.add((c, SKG.cue, Literal(cue)))
         for p in e.parents:
             g.add((c, RDFS.subClassOf, SKG[p.id]))
             annotate(g, c, RDFS.subClassOf, SKG[p.id], {
@@ -215,6 +212,8 @@ def build_owl(src: OntologySource) -> Graph:
     # clinical instruments: individuals with their components, options, cut-offs and decision rules
     for inst in src.instruments:
         add_instrument(g, inst)
+
+    lexicon.emit(g, src)
 
     # triage rules: individuals whose conditions point at classes through annotation properties
     g.add((SKG.TriageRule, RDF.type, OWL.Class))

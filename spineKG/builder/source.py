@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import SourceError, suggest
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "src"
 ENTITY_FILES = ("tumors.yaml", "anatomy.yaml", "findings.yaml", "care.yaml")
@@ -58,7 +61,6 @@ class Entity:
     source: str
     parents: tuple[Parent, ...] = ()
     synonyms: tuple[str, ...] = ()
-    cues: tuple[str, ...] = ()
     defined_as: Any = None
     file: str = ""
     line: int = 0
@@ -86,7 +88,6 @@ class Property:
     id: str
     label: str
     weak: str
-    words: tuple[str, ...] = ()
     transitive: bool = False
     functional: bool = False
     single_valued: bool = False
@@ -136,6 +137,7 @@ class OntologySource:
     assertions: list[Assertion] = field(default_factory=list)
     xrefs: list[Xref] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    lexicon: Lexicon = field(default_factory=lambda: _empty_lexicon())
 
     def weak(self, prop: str) -> str:
         return self.properties[prop].weak
@@ -167,7 +169,6 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
         chains = tuple(tuple(c) for c in spec.get("chains") or ())
         props[pid] = Property(
             id=pid, label=spec["label"], weak=spec.get("weak") or f"may_{pid}",
-            words=_strs(spec.get("words"), schema_path, spec["__line__"], "words"),
             transitive=bool(spec.get("transitive")), functional=bool(spec.get("functional")),
             single_valued=bool(spec.get("single_valued")), inherited=spec.get("inherited", True) is not False,
             chains=chains)  # type: ignore[arg-type]
@@ -200,7 +201,7 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
                 id=eid, label=str(_require(item, "label", path)), definition=str(_require(item, "definition", path)),
                 source=str(_require(item, "source", path)), parents=tuple(parents),
                 synonyms=_strs(item.get("synonyms"), path, line, "synonyms"),
-                cues=_strs(item.get("cues"), path, line, "cues"), defined_as=_plain(item.get("defined_as")),
+                defined_as=_plain(item.get("defined_as")),
                 file=name, line=line)
     path = directory / "assertions.yaml"
     for item in read_yaml(path) or []:
@@ -245,8 +246,17 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             if len(row.split("\t")) < 5:
                 raise SourceError(path, n, "expected tab-separated id, scheme, code, mapping, source, note")
             src.xrefs.append(Xref(cells["id"], cells["scheme"], cells["code"], cells["mapping"], cells["source"], cells.get("note", "")))
+    from . import lexicon
+
+    src.lexicon = lexicon.read(directory / "lexicon.yaml", src)
     _check(src, directory)
     return src
+
+
+def _empty_lexicon() -> "Lexicon":
+    from .lexicon import Lexicon
+
+    return Lexicon()
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,146 @@
+"""The lexicon (``ontology/src/lexicon.yaml``): how people talk about what the graph holds.
+
+Lay words, abbreviations and shorthand become typed OBO synonyms (``oio:hasExactSynonym`` and its
+narrow, broad and related siblings) with an ``oio:hasSynonymType`` (OMO's abbreviation or layperson
+synonym, or spineKG's clinical shorthand) and a source; relation phrasings become ``skg:word`` on both
+variants of a property; answer-kind cues ``skg:cue`` on a class; context cues (negation, hypothesis,
+someone else's experience, history) literals on one individual per category.
+
+>>> from spineKG.builder.source import load_source
+>>> lex = load_source().lexicon
+>>> "causes" in lex.relations
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+
+from ..errors import SourceError, suggest
+from .namespaces import DEFINITION, OBO, OIO, SKG, SOURCE
+
+if TYPE_CHECKING:
+    from .source import OntologySource
+
+SCOPES = {"exact": OIO.hasExactSynonym, "narrow": OIO.hasNarrowSynonym, "broad": OIO.hasBroadSynonym,
+          "related": OIO.hasRelatedSynonym}
+REGISTERS = {"lay": OBO.OMO_0003003, "abbreviation": OBO.OMO_0003000, "shorthand": SKG.ClinicalShorthand}
+CONTEXTS = {"negated": SKG.NegatedContext, "hypothetical": SKG.HypotheticalContext, "family": SKG.FamilyContext,
+            "historical": SKG.HistoricalContext}
+DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pseudo": SKG.pseudoCue,
+              "termination": SKG.terminationCue}
+DEFAULT_SOURCE = "spinekg-lexicon"
+
+
+@dataclass(frozen=True)
+class Name:
+    entity: str
+    text: str
+    scope: str = "exact"
+    register: str = "lay"
+    source: str = DEFAULT_SOURCE
+    line: int = 0
+
+
+@dataclass
+class Lexicon:
+    names: list[Name] = field(default_factory=list)
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    context: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def read(path: Path, src: "OntologySource") -> Lexicon:
+    """Read and check the lexicon against the entities, properties and sources of the source."""
+    from .source import read_yaml
+
+    lex = Lexicon()
+    if not path.exists():
+        return lex
+    data = read_yaml(path) or {}
+    line = data.get("__line__")
+
+    def known(ref: str, pool: Any, what: str, at: int | None) -> None:
+        if ref not in pool:
+            hint = suggest(ref, list(pool))
+            raise SourceError(path, at, f"unknown {what} '{ref}'" + (f" (did you mean {', '.join(hint)}?)" if hint else ""))
+
+    for eid, items in (data.get("names") or {}).items():
+        if eid == "__line__":
+            continue
+        known(eid, src.entities, "entity", line)
+        for item in items or ():
+            spec = {"text": item} if isinstance(item, str) else item
+            at = spec.get("__line__", line) if isinstance(spec, dict) else line
+            if not isinstance(spec, dict) or not isinstance(spec.get("text"), str) or not spec["text"].strip():
+                raise SourceError(path, at, f"{eid}: a name needs a text")
+            scope, register = spec.get("type", "exact"), spec.get("register", "lay")
+            source = spec.get("source", DEFAULT_SOURCE)
+            known(scope, SCOPES, "synonym type", at)
+            known(register, REGISTERS, "register", at)
+            known(source, src.sources, "source", at)
+            lex.names.append(Name(eid, spec["text"].strip(), scope, register, source, at or 0))
+    for pid, phrases in (data.get("relations") or {}).items():
+        if pid != "__line__":
+            known(pid, src.properties, "property", line)
+            lex.relations[pid] = tuple(str(p) for p in phrases or ())
+    for cid, phrases in (data.get("cues") or {}).items():
+        if cid != "__line__":
+            known(cid, src.entities, "entity", line)
+            lex.cues[cid] = tuple(str(p) for p in phrases or ())
+    for cat, dirs in (data.get("context") or {}).items():
+        if cat == "__line__":
+            continue
+        known(cat, CONTEXTS, "context category", line)
+        lex.context[cat] = {}
+        for d, phrases in (dirs or {}).items():
+            if d != "__line__":
+                known(d, DIRECTIONS, "context direction", dirs.get("__line__"))
+                lex.context[cat][d] = tuple(str(p) for p in phrases or ())
+    return lex
+
+
+def emit(g: Graph, src: "OntologySource") -> None:
+    """Write the lexicon into the OWL graph."""
+    from .owl import annotate
+
+    lex = src.lexicon
+    for ap, label in ((SKG.ClinicalShorthand, "clinical shorthand"),):
+        g.add((ap, RDF.type, OWL.AnnotationProperty))
+        g.add((ap, RDFS.label, Literal(label, lang="en")))
+    for omo, label in ((OBO.OMO_0003000, "abbreviation"), (OBO.OMO_0003003, "layperson synonym")):
+        g.add((omo, RDF.type, OWL.AnnotationProperty))
+        g.add((omo, RDFS.label, Literal(label, lang="en")))
+    for prop in (*SCOPES.values(), OIO.hasSynonymType):
+        g.add((prop, RDF.type, OWL.AnnotationProperty))
+    for n in lex.names:
+        lit = Literal(n.text, lang="en")
+        g.add((SKG[n.entity], SCOPES[n.scope], lit))
+        annotate(g, SKG[n.entity], SCOPES[n.scope], lit, {OIO.hasSynonymType: REGISTERS[n.register],
+                                                          SKG.synonymSource: SOURCE[n.source]},
+                 ("lexicon", n.entity, n.scope, n.text))
+    for pid, phrases in lex.relations.items():
+        prop = src.properties[pid]
+        for iri in (SKG[prop.id], SKG[prop.weak]):
+            for w in phrases:
+                g.add((iri, SKG.word, Literal(w)))
+    for cid, phrases in lex.cues.items():
+        for cue in phrases:
+            g.add((SKG[cid], SKG.cue, Literal(cue)))
+    g.add((SKG.ContextCategory, RDF.type, OWL.Class))
+    g.add((SKG.ContextCategory, RDFS.label, Literal("context category", lang="en")))
+    g.add((SKG.ContextCategory, DEFINITION, Literal(
+        "A way a finding named in a text may not be a present fact about the patient: negated, hypothetical, "
+        "experienced by someone else, or in the past; its cues are the words that mark it.", lang="en")))
+    g.add((SKG.ContextCategory, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+    for cat, dirs in lex.context.items():
+        node = CONTEXTS[cat]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, SKG.ContextCategory))
+        g.add((node, RDFS.label, Literal(cat)))
+        for d, phrases in dirs.items():
+            for p in phrases:
+                g.add((node, DIRECTIONS[d], Literal(p)))
