@@ -71,6 +71,8 @@ class Evidence:
     region: Entity | None = None
     note: str | None = None
     premises: tuple["Evidence", ...] = ()
+    kind: str = "strict"            # strict (every member) | member (hedged, about members) | population
+    inherited_from: Entity | None = None   # for an inherited statement: the class it is inherited from
 
     @property
     def text(self) -> str:
@@ -78,7 +80,9 @@ class Evidence:
         qual = "" if self.typicality == "always" else f" [{self.typicality.replace('_', ' ')}]"
         extra = f" (about {self.share:g}%)" if self.share is not None else ""
         where = f" in the {self.region.label}" if self.region else ""
-        return f"{self.subject.label} {rel} {self.object.label}{where}{extra}{qual}"
+        about = " (of the group as a whole)" if self.kind == "population" else ""
+        origin = f" (inherited from {self.inherited_from.label})" if self.inherited_from else ""
+        return f"{self.subject.label} {rel} {self.object.label}{where}{extra}{qual}{about}{origin}"
 
     def chain(self) -> list["Evidence"]:
         """The asserted statements this one rests on, in order (itself if it is asserted)."""
@@ -100,7 +104,8 @@ class Evidence:
         return {
             "statement": self.text,
             "subject": self.subject.iri, "relation": self.relation_iri, "object": self.object.iri,
-            "typicality": self.typicality, "derivation": self.derivation,
+            "typicality": self.typicality, "derivation": self.derivation, "kind": self.kind,
+            "inherited_from": self.inherited_from.iri if self.inherited_from else None,
             "rank": self.rank, "share": self.share, "region": self.region.iri if self.region else None,
             "source": self.source.to_dict() if self.source else None,
             "chain": [{"statement": s.text, "typicality": s.typicality, "derivation": s.derivation,

@@ -114,12 +114,14 @@ class NomsResult:
     stability: str
     can_tolerate_surgery: bool
     citation: str = ""
+    mechanical_pain: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"instrument": "NOMS framework", "recommendations": [e.label for e in self.recommendations],
                 "recommendation_iris": [e.iri for e in self.recommendations], "rationale": list(self.rationale),
                 "radiosensitivity": self.radiosensitivity, "escc": self.escc, "escc_group": self.escc_group,
-                "stability": self.stability, "can_tolerate_surgery": self.can_tolerate_surgery, "citation": self.citation}
+                "stability": self.stability, "mechanical_pain": self.mechanical_pain,
+                "can_tolerate_surgery": self.can_tolerate_surgery, "citation": self.citation}
 
     def __str__(self) -> str:
         return ("NOMS: " + "; ".join(e.label for e in self.recommendations) + "\n" +
@@ -170,16 +172,20 @@ def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
         SELECT ?key ?label ?def ?group ?order WHERE {{ <{iri}> skg:hasGrade ?g . ?g skg:key ?key ; rdfs:label ?label ;
           obo:IAO_0000115 ?def ; skg:gradeGroup ?group ; skg:order ?order }}"""), key=lambda r: int(r[4])))
     decisions: dict[str, dict[str, Any]] = {}
-    for k, key, order, rationale, strength, rs, group, stab, tol, rec in kg.store.select(f"""
-        SELECT ?d ?key ?order ?rationale ?strength ?rs ?group ?stab ?tol ?rec WHERE {{
+    for k, key, order, rationale, strength, rs, group, stab, tol, mech, rec in kg.store.select(f"""
+        SELECT ?d ?key ?order ?rationale ?strength ?rs ?group ?stab ?tol ?mech ?rec WHERE {{
           <{iri}> skg:hasDecision ?d . ?d skg:key ?key ; skg:order ?order ; skg:rationale ?rationale ; skg:strength ?strength ;
              skg:recommendsTreatment ?rec .
           OPTIONAL {{ ?d skg:whenRadiosensitivity ?rs }} OPTIONAL {{ ?d skg:whenEsccGroup ?group }}
-          OPTIONAL {{ ?d skg:whenStability ?stab }} OPTIONAL {{ ?d skg:whenCanTolerateSurgery ?tol }} }}"""):
+          OPTIONAL {{ ?d skg:whenStability ?stab }} OPTIONAL {{ ?d skg:whenCanTolerateSurgery ?tol }}
+          OPTIONAL {{ ?d skg:whenMechanicalPain ?mech }} }}"""):
         d = decisions.setdefault(str(k), {"key": str(key), "order": int(order), "rationale": str(rationale),
                                           "strength": str(strength), "radiosensitivity": str(rs) if rs else None,
-                                          "escc_group": str(group) if group else None, "stability": str(stab) if stab else None,
-                                          "can_tolerate_surgery": tol == "true" if tol is not None else None, "recommends": []})
+                                          "escc_group": str(group) if group else None, "stability": [],
+                                          "can_tolerate_surgery": tol == "true" if tol is not None else None,
+                                          "mechanical_pain": mech == "true" if mech is not None else None, "recommends": []})
+        if stab is not None and str(stab) not in d["stability"]:
+            d["stability"].append(str(stab))
         if str(rec) not in d["recommends"]:
             d["recommends"].append(str(rec))
     inst = Instrument(iri, str(head[0]), str(head[1]), str(head[2]), components, categories, grades,
@@ -235,12 +241,23 @@ RADIOSENSITIVITY = ("radiosensitive", "radioresistant")
 
 
 def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | None = None, stability: str | None = None,
-         sins: int | None = None, can_tolerate_surgery: bool = True, kg: "KnowledgeGraph | None" = None) -> NomsResult:
-    """The NOMS framework's recommendation.
+         sins: int | None = None, mechanical_pain: bool = False, can_tolerate_surgery: bool = True,
+         kg: "KnowledgeGraph | None" = None) -> NomsResult:
+    """The NOMS framework's recommendation (Laufer 2013).
 
-    ``histology`` (a tumor or cancer named in the graph, whose radiosensitivity the graph states) or
+    ``histology`` (a tumor or primary cancer named in the graph, whose radiosensitivity the graph states) or
     ``radiosensitivity`` (radiosensitive | radioresistant); ``escc`` a Bilsky grade (0, 1a, 1b, 1c, 2, 3);
-    ``stability`` (stable | potentially_unstable | unstable) or ``sins`` (a SINS total).
+    the mechanical assessment, required: ``stability`` (stable | potentially_unstable | unstable) or ``sins``
+    (a SINS total); ``mechanical_pain`` (axial load pain from a pathological fracture) adds the mechanical
+    branch's cement augmentation where there is no gross instability.
+
+    >>> r = noms(escc="2", histology="breast cancer", stability="stable")
+    >>> [e.label for e in r.recommendations], r.radiosensitivity
+    (['external beam radiation therapy'], 'radiosensitive')
+    >>> noms(escc="1a", histology="kidney cancer")
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.ScoreInputError: NOMS needs the mechanical assessment: give stability= (stable, potentially_unstable, unstable) or sins= (a SINS total)
     """
     kg = kg or _default_kg()
     framework, scale = instrument("NOMSFramework", kg), instrument("BilskyESCC", kg)
@@ -248,23 +265,25 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
     if str(escc) not in grades:
         raise InvalidOptionError(scale.label, "escc", escc, list(grades))
     group = grades[str(escc)]["group"]
+    why: list[str] = []
     if radiosensitivity is None:
         if histology is None:
             raise ScoreInputError("NOMS needs histology or radiosensitivity")
-        radiosensitivity = _radiosensitivity_of(kg, histology)
+        radiosensitivity, hedge = _radiosensitivity_of(kg, histology)
+        if hedge:
+            why.append(hedge)
     if radiosensitivity not in RADIOSENSITIVITY:
         raise InvalidOptionError(framework.label, "radiosensitivity", radiosensitivity, list(RADIOSENSITIVITY))
     if stability is None:
         if sins is None:
-            stability = "stable"
-        else:
-            cat = instrument("SINS", kg).category_for(int(sins)).key
-            stability = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}[cat]
+            raise ScoreInputError(f"NOMS needs the mechanical assessment: give stability= ({', '.join(STABILITY)}) "
+                                  "or sins= (a SINS total)")
+        cat = instrument("SINS", kg).category_for(int(sins)).key
+        stability = {"stable": "stable", "indeterminate": "potentially_unstable", "unstable": "unstable"}[cat]
     if stability not in STABILITY:
         raise InvalidOptionError(framework.label, "stability", stability, list(STABILITY))
     rs_iri = str(SKG[radiosensitivity.capitalize()])
     recs: list[str] = []
-    why: list[str] = []
     for d in framework.decisions:
         if d["can_tolerate_surgery"] is not None:
             continue
@@ -272,7 +291,9 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
             continue
         if d["escc_group"] and d["escc_group"] != group:
             continue
-        if d["stability"] and d["stability"] != stability:
+        if d["stability"] and stability not in d["stability"]:
+            continue
+        if d["mechanical_pain"] is not None and d["mechanical_pain"] != mechanical_pain:
             continue
         recs += [r for r in d["recommends"] if r not in recs]
         why.append(d["rationale"])
@@ -284,15 +305,22 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
                 recs += [r for r in d["recommends"] if r not in recs]
                 why.append(d["rationale"])
     return NomsResult(tuple(kg.index.entities[r] for r in recs), tuple(why), radiosensitivity, str(escc), group,
-                      stability, can_tolerate_surgery, framework.citation)
+                      stability, can_tolerate_surgery, framework.citation, mechanical_pain)
 
 
-def _radiosensitivity_of(kg: "KnowledgeGraph", histology: str) -> str:
+def _radiosensitivity_of(kg: "KnowledgeGraph", histology: str) -> tuple[str, str]:
+    """The radiosensitivity the graph states for a tumor or primary cancer, and a note when it is hedged."""
     e = kg.lookup(histology)
-    rows = kg.store.select(f"""SELECT ?v WHERE {{ <{e.iri}> skg:mayHaveRadiosensitivity ?v .
-        FILTER(?v IN (skg:Radiosensitive, skg:Radioresistant)) }}""")
-    values = {str(r[0]).rsplit("/", 1)[-1].lower() for r in rows}
+    rows = kg.engine.edges_between([e.iri], [str(SKG.Radiosensitive), str(SKG.Radioresistant)],
+                                   [kg.index.strict_to_weak[str(SKG.hasRadiosensitivity)]])
+    values = {r["o"].rsplit("/", 1)[-1].lower(): r for r in rows}
     if len(values) != 1:
-        raise ScoreInputError(f"the graph states no radiosensitivity for {e.label!r}; give radiosensitivity= instead"
-                         if not values else f"the graph states conflicting radiosensitivity for {e.label!r}")
-    return values.pop()
+        raise ScoreInputError(
+            f"the graph states conflicting radiosensitivity for {e.label!r}" if values else
+            f"no published source in the graph gives a radiosensitivity class for {e.label!r}; give radiosensitivity= instead")
+    value, edge = values.popitem()
+    hedge = ""
+    if edge["typicality"] != "always":
+        hedge = (f"Radiosensitivity of {e.label}: {value} ({edge['typicality'].replace('_', ' ')}"
+                 f"{'; ' + edge['note'] if edge.get('note') else ''}); give radiosensitivity= if the histology differs.")
+    return value, hedge

@@ -10,7 +10,7 @@ from pathlib import Path
 from .source import SOURCE_DIR, SourceError, load_source
 
 ONTOLOGY_DIR = SOURCE_DIR.parent
-ARTIFACTS = ("spinekg.owl", "spinekg.ttl", "spinekg-relations.ttl")
+ARTIFACTS = ("spinekg.owl", "spinekg.ttl", "spinekg-relations.ttl", "spinekg.sssom.tsv")
 
 __all__ = ["ARTIFACTS", "BuildReport", "SourceError", "build"]
 
@@ -37,8 +37,11 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     """
     from . import codegen
     from .materialise import materialise
+    from .sssom import write_sssom
     from .owl import build_owl
     from ..errors import ReasonerError
+    from .namespaces import PREFIXES
+    from .rdfxml import write_rdfxml
     from .reason import classify
 
     src = load_source(source_dir)
@@ -49,10 +52,11 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     rel = materialise(src, cls)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = (out / ARTIFACTS[0], out / ARTIFACTS[1], out / ARTIFACTS[2])
-    owl.serialize(paths[0], format="xml")
+    paths = tuple(out / name for name in ARTIFACTS)
+    write_rdfxml(owl, PREFIXES, paths[0])
     owl.serialize(paths[1], format="turtle")
     rel.serialize(paths[2], format="turtle")
+    write_sssom(src, paths[3])
     # the package's vocabulary module follows the release it was built with; a build elsewhere writes its own copy
     terms = codegen.TERMS_MODULE if out.resolve() == ONTOLOGY_DIR.resolve() else out / "terms.py"
     codegen.write(src, owl, rel, path=terms)

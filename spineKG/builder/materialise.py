@@ -3,10 +3,16 @@
 From the reasoned class hierarchy and the class-level assertions it derives one direct triple per
 relation that holds between two named classes:
 
-* asserted:    ``C ⊑ ∃p.D`` in the source gives ``C p D``;
-* inherited:   ``E ⊑ C`` and ``C p D`` give ``E p D`` (single-valued properties such as behaviour are
-               taken only from the closest classes that state them, so an osteosarcoma's own
-               "malignant" is not diluted by "primary tumors are usually benign");
+* asserted:    ``C ⊑ ∃p.D`` in the source gives ``C p D``; a population statement (a share, a likelihood,
+               "most" about the class as a population) gives ``C p D`` too, marked as such;
+* inherited:   ``E ⊑ C`` and ``C p D`` give ``E p D`` when the statement is about every member (strict) or
+               is a hedged member statement that no closer class contradicts: a closer assertion of the
+               same relation and object (or, for single-valued properties such as behaviour, of the same
+               relation) overrides it, so an osteosarcoma's own "malignant" is not diluted by "primary
+               tumors are usually benign" and a hemangioma's "may cause back pain" is not raised to
+               "usually". Population statements are never inherited. For relations that pass to the
+               object's subclasses (what treats a tumor treats its kinds) ``T p C`` and ``E ⊑ C`` give
+               ``T p E`` under the same rule;
 * chained:     property chains and transitivity (tumor → spinal cord compression → myelopathy);
 * generalised: ``C p D`` and ``D ⊑ D2`` give ``C p D2``.
 
@@ -43,9 +49,15 @@ class Edge:
     share: float | None = None
     source: str | None = None
     note: str | None = None
-    inherit: bool = True
+    population: bool = False
     how: str = "asserted"   # asserted | definition | reasoner | inherited | chain | generalised | transitive
     premises: tuple[tuple, ...] = field(default=(), compare=False)
+    inherited_from: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """strict (every member), member (hedged, about members) or population."""
+        return "population" if self.population else "strict" if self.typicality == "always" else "member"
 
     @property
     def key(self) -> tuple:
@@ -122,7 +134,8 @@ class Materialiser:
 
     # ------------------------------------------------------------------ steps
     def subclass_edges(self) -> None:
-        for e, anc in self.ancestors.items():
+        # the more general classes first, so that a premise (via ⊑ a) exists before it is used
+        for e, anc in sorted(self.ancestors.items(), key=lambda item: (len(item[1]), item[0])):
             for a, d in sorted(anc.items(), key=lambda x: x[1]):
                 if d == 0:
                     continue
@@ -130,7 +143,7 @@ class Materialiser:
                     spec = self.asserted_parents.get(e, {}).get(a)
                     if spec is not None:
                         ent = self.src.entities[e]
-                        self.edges[self.sub_key(e, a)] = Edge(e, SUB, a, spec.typicality, rank=spec.rank,
+                        self.edges[self.sub_key(e, a)] = Edge(e, SUB, a, rank=spec.rank,
                                                               source=spec.source or ent.source, how="asserted")
                     else:
                         self.edges[self.sub_key(e, a)] = Edge(e, SUB, a, how="reasoner")
@@ -144,13 +157,12 @@ class Materialiser:
             for a, spec in specs.items():
                 old = self.edges.get(self.sub_key(e, a))
                 if old is not None and old.how != "asserted":
-                    self.edges[self.sub_key(e, a)] = Edge(e, SUB, a, spec.typicality, rank=spec.rank,
+                    self.edges[self.sub_key(e, a)] = Edge(e, SUB, a, rank=spec.rank,
                                                           source=spec.source or self.src.entities[e].source, how="asserted")
 
     def asserted_edges(self) -> None:
         for a in self.src.assertions:
-            self.add(Edge(a.s, a.p, a.o, a.typicality, a.region, a.rank, a.share, a.source, a.note,
-                          a.inherit and a.share is None and self.src.properties[a.p].inherited, "asserted"))
+            self.add(Edge(a.s, a.p, a.o, a.typicality, a.region, a.rank, a.share, a.source, a.note, a.population, "asserted"))
         for e in self.src.entities.values():
             d = e.defined_as
             if isinstance(d, dict) and "and" in d:
@@ -160,26 +172,45 @@ class Materialiser:
                         self.add(Edge(e.id, prop, filler, source=e.source, how="definition"))
 
     def inherit(self) -> None:
-        base = [x for x in self.edges.values() if x.p != SUB and x.inherit]
+        """Subject side: a subclass of the subject inherits its strict and uncontradicted hedged statements."""
+        base = [x for x in self.edges.values() if x.p != SUB and not x.population and self.src.properties[x.p].subject_inherits]
         by_subject: dict[str, list[Edge]] = {}
         for x in base:
             by_subject.setdefault(x.s, []).append(x)
         single = {p for p, spec in self.src.properties.items() if spec.single_valued}
         for e, anc in self.ancestors.items():
-            nearest: dict[str, int] = {}
+            nearest: dict[tuple, int] = {}   # the closest class stating a relation (single-valued) or a relation and object
             for a, d in anc.items():
                 for x in by_subject.get(a, ()):
-                    if x.p in single:
-                        nearest[x.p] = min(nearest.get(x.p, d), d)
+                    k = (x.p,) if x.p in single else (x.p, x.o, x.region)
+                    nearest[k] = min(nearest.get(k, d), d)
             for a, d in anc.items():
                 if d == 0:
                     continue
                 sub = self.edges[self.sub_key(e, a)]
                 for x in by_subject.get(a, ()):
-                    if x.p in single and d > nearest[x.p]:
-                        continue
+                    k = (x.p,) if x.p in single else (x.p, x.o, x.region)
+                    if d > nearest[k] and (x.p in single or x.typicality != "always"):
+                        continue   # a closer class says otherwise
                     self.add(replace(x, s=e, typicality=self.weakest(sub.typicality, x.typicality), rank=None,
-                                     source=None, note=None, how="inherited", premises=(sub.key, x.key)))
+                                     source=None, note=None, how="inherited", premises=(sub.key, x.key), inherited_from=a))
+
+    def inherit_objects(self) -> None:
+        """Object side, for relations that pass to the object's subclasses (treats): ``T p C``, ``E ⊑ C`` give
+        ``T p E`` unless a class between E and C (or E itself) has its own statement ``T p ·``."""
+        props = {p for p, spec in self.src.properties.items() if spec.object_inherits}
+        base = [x for x in self.edges.values() if x.p in props and not x.population]
+        stated = {(x.s, x.p, x.o) for x in base if x.how == "asserted"}
+        for x in base:
+            for e, anc in self.ancestors.items():
+                d = anc.get(x.o)
+                if not d:
+                    continue
+                if any((x.s, x.p, b) in stated for b, db in anc.items() if db < d and x.o in self.ancestors.get(b, {})):
+                    continue   # a closer class of tumor states its own relation to this treatment
+                sub = self.edges[self.sub_key(e, x.o)]
+                self.add(replace(x, o=e, typicality=self.weakest(sub.typicality, x.typicality), rank=None, source=None,
+                                 note=None, how="inherited", premises=(x.key, sub.key), inherited_from=x.o))
 
     def chains(self) -> None:
         rules: list[tuple[str, str, str]] = []
@@ -199,7 +230,7 @@ class Materialiser:
                         if x.region and y.region and x.region != y.region:
                             continue
                         edge = Edge(x.s, result, y.o, self.weakest(x.typicality, y.typicality), x.region or y.region,
-                                    how="chain", premises=(x.key, y.key))
+                                    population=x.population or y.population, how="chain", premises=(x.key, y.key))
                         changed |= self.add(edge)
 
     def generalise(self) -> None:
@@ -207,13 +238,14 @@ class Materialiser:
             for a, d in self.ancestors.get(x.o, {}).items():
                 if d == 0:
                     continue
-                self.add(Edge(x.s, x.p, a, x.typicality, x.region, how="generalised",
+                self.add(Edge(x.s, x.p, a, x.typicality, x.region, population=x.population, how="generalised",
                               premises=(x.key, self.sub_key(x.o, a))))
 
     def run(self) -> dict[tuple, Edge]:
         self.subclass_edges()
         self.asserted_edges()
         self.inherit()
+        self.inherit_objects()
         self.chains()
         self.generalise()
         return self.edges
@@ -261,8 +293,9 @@ class Materialiser:
                 g.add((ax, DCTERMS.source, SOURCE[x.source]))
             if x.note:
                 g.add((ax, SKG.note, Literal(x.note)))
-            if not x.inherit and x.how == "asserted":
-                g.add((ax, SKG.inherited, Literal(False)))
+            g.add((ax, SKG.statementKind, Literal(x.kind)))
+            if x.inherited_from:
+                g.add((ax, SKG.inheritedFrom, SKG[x.inherited_from]))
             if x.how == "reasoner":
                 g.add((ax, SKG.inferredBy, Literal("HermiT")))
             for n, prem in enumerate(x.premises):

@@ -13,9 +13,25 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SOURCE
+from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SKOS, SOURCE
 from . import lexicon
-from .source import Assertion, OntologySource
+from .source import Assertion, OntologySource, Xref
+
+# where the schemes of the cross-references resolve (the expansions SSSOM's curie map also uses)
+XREF_PREFIXES = {
+    "MONDO": "http://purl.obolibrary.org/obo/MONDO_", "DOID": "http://purl.obolibrary.org/obo/DOID_",
+    "HP": "http://purl.obolibrary.org/obo/HP_", "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_", "MAXO": "http://purl.obolibrary.org/obo/MAXO_",
+    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_", "UMLS": "https://uts.nlm.nih.gov/uts/umls/concept/",
+    "ICD10CM": "https://icd.codes/icd10cm/", "ICDO3": "https://w3id.org/spinekg/icdo3/",
+    "ONCOTREE": "http://oncotree.mskcc.org/api/tumorTypes/search/code/",
+}
+
+
+def xref_iri(x: Xref) -> URIRef:
+    """The IRI a cross-reference's CURIE expands to (ICD-O-3 has no resolver: a local IRI)."""
+    prefix, local = x.code.split(":", 1)
+    return URIRef(XREF_PREFIXES[prefix] + local)
 
 ANNOTATION_PROPERTIES = {
     SKG.typicality: "typicality",
@@ -26,6 +42,12 @@ ANNOTATION_PROPERTIES = {
     SKG.cue: "question cue",
     SKG.word: "relation word",
     SKG.mappingPredicate: "mapping predicate",
+    SKG.mappingJustification: "mapping justification (SSSOM, semapv)",
+    SKG.statementKind: "kind of statement (strict, member, population)",
+    SKG.inheritedFrom: "inherited from",
+    SKG.populationStatement: "states of the class as a population",
+    SKG.statedRelation: "relation of a population statement",
+    SKG.whenMechanicalPain: "applies when there is mechanical pain",
     SKG.sourceKind: "kind of source",
     SKG.ruleOrder: "rule order",
     SKG.requiresAll: "requires all of",
@@ -92,6 +114,7 @@ def qualifiers(a: Assertion) -> dict[URIRef, Any]:
     return {
         DCTERMS.source: SOURCE[a.source],
         SKG.typicality: Literal(a.typicality),
+        SKG.statementKind: Literal(a.kind),
         SKG.rank: Literal(a.rank) if a.rank else None,
         SKG.share: Literal(a.share, datatype=XSD.decimal) if a.share is not None else None,
         SKG.inRegion: SKG[a.region] if a.region else None,
@@ -132,7 +155,8 @@ def build_owl(src: OntologySource) -> Graph:
     for ap, label in ANNOTATION_PROPERTIES.items():
         g.add((ap, RDF.type, OWL.AnnotationProperty))
         g.add((ap, RDFS.label, Literal(label, lang="en")))
-    for ap in (DCTERMS.source, DEFINITION, OIO.hasExactSynonym, OIO.hasDbXref, DCTERMS.title):
+    for ap in (DCTERMS.source, DEFINITION, *lexicon.SCOPES.values(), OIO.hasDbXref, DCTERMS.title,
+               SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch):
         g.add((ap, RDF.type, OWL.AnnotationProperty))
     g.add((DEFINITION, RDFS.label, Literal("definition", lang="en")))
 
@@ -180,20 +204,27 @@ def build_owl(src: OntologySource) -> Graph:
         g.add((c, DEFINITION, Literal(e.definition, lang="en")))
         g.add((c, DCTERMS.source, SOURCE[e.source]))
         for syn in e.synonyms:
-            g.add((c, OIO.hasExactSynonym, Literal(syn, lang="en")))
+            g.add((c, lexicon.SCOPES[syn.type], Literal(syn.text, lang="en")))
         for p in e.parents:
             g.add((c, RDFS.subClassOf, SKG[p.id]))
             annotate(g, c, RDFS.subClassOf, SKG[p.id], {
-                DCTERMS.source: SOURCE[p.source or e.source], SKG.typicality: Literal(p.typicality),
+                DCTERMS.source: SOURCE[p.source or e.source], SKG.typicality: Literal("always"),
                 SKG.rank: Literal(p.rank) if p.rank else None}, ("sub", e.id, p.id))
         if e.defined_as is not None:
             expr = class_expression(g, src, e.defined_as, e.id)
             g.add((c, OWL.equivalentClass, expr))
             annotate(g, c, OWL.equivalentClass, expr, {DCTERMS.source: SOURCE[e.source]}, ("eq", e.id))
 
-    # class-level assertions as annotated existential restrictions
+    # class-level assertions: about every member (an annotated existential restriction, strict or weak property)
+    # or about the class as a population: an annotation of the class (skg:populationStatement, whose axiom
+    # annotation names the relation), which a reasoner does not pass to subclasses or members
     for a in src.assertions:
         p = prop_iri(src, a.p, a.typicality)
+        if a.population:
+            g.add((SKG[a.s], SKG.populationStatement, SKG[a.o]))
+            annotate(g, SKG[a.s], SKG.populationStatement, SKG[a.o], qualifiers(a) | {SKG.statedRelation: p},
+                     ("population", a.s, a.p, a.o, a.typicality, a.region))
+            continue
         r = bnode("restriction", a.s, p, a.o)
         g.add((r, RDF.type, OWL.Restriction))
         g.add((r, OWL.onProperty, p))
@@ -201,13 +232,21 @@ def build_owl(src: OntologySource) -> Graph:
         g.add((SKG[a.s], RDFS.subClassOf, r))
         annotate(g, SKG[a.s], RDFS.subClassOf, r, qualifiers(a), ("assert", a.s, a.p, a.o, a.typicality, a.region))
 
-    # cross-references
+    # disjointness: what no class can be at once (compartments, behaviours, kinds of entity)
+    for classes, source in src.disjoint:
+        node = bnode("disjoint", *classes)
+        g.add((node, RDF.type, OWL.AllDisjointClasses))
+        g.add((node, OWL.members, rdf_list(g, [SKG[c] for c in classes], "disjoint", *classes)))
+        g.add((node, DCTERMS.source, SOURCE[source]))
+
+    # cross-references: oboInOwl xref (the CURIE) and the SKOS mapping to its IRI, with predicate and justification
     for x in src.xrefs:
         lit = Literal(x.code)
         g.add((SKG[x.id], OIO.hasDbXref, lit))
+        g.add((SKG[x.id], SKOS[f"{x.mapping}Match"], xref_iri(x)))
         annotate(g, SKG[x.id], OIO.hasDbXref, lit, {
-            SKG.mappingPredicate: Literal(f"skos:{x.mapping}Match"), DCTERMS.source: SOURCE[x.source],
-            SKG.note: Literal(x.note) if x.note else None}, ("xref", x.id, x.code))
+            SKG.mappingPredicate: Literal(x.predicate), SKG.mappingJustification: Literal(f"semapv:{x.justification}"),
+            DCTERMS.source: SOURCE[x.source], SKG.note: Literal(x.note) if x.note else None}, ("xref", x.id, x.code))
 
     # clinical instruments: individuals with their components, options, cut-offs and decision rules
     for inst in src.instruments:
@@ -302,8 +341,10 @@ def add_instrument(g: Graph, inst: dict[str, Any]) -> None:
             g.add((k, SKG.whenRadiosensitivity, SKG[d["radiosensitivity"]]))
         if d.get("escc_group"):
             g.add((k, SKG.whenEsccGroup, Literal(d["escc_group"])))
-        if d.get("stability"):
-            g.add((k, SKG.whenStability, Literal(d["stability"])))
+        for stability in ([d["stability"]] if isinstance(d.get("stability"), str) else d.get("stability") or []):
+            g.add((k, SKG.whenStability, Literal(stability)))
+        if "mechanical_pain" in d:
+            g.add((k, SKG.whenMechanicalPain, Literal(bool(d["mechanical_pain"]))))
         if "can_tolerate_surgery" in d:
             g.add((k, SKG.whenCanTolerateSurgery, Literal(bool(d["can_tolerate_surgery"]))))
         for r in d.get("recommends", []):

@@ -12,7 +12,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from ..errors import ReasonerError
-from .namespaces import SKG
+from .namespaces import PREFIXES, SKG
+from .rdfxml import write_rdfxml
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def classify(owl: Graph) -> Classification:
     ns = str(SKG)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "spinekg.owl"
-        owl.serialize(path, format="xml")
+        write_rdfxml(owl, PREFIXES, path)
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load()
         try:

@@ -45,12 +45,26 @@ def read_yaml(path: Path) -> Any:
         raise SourceError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from None
 
 
+SYNONYM_TYPES = ("exact", "narrow", "broad", "related")      # OBO synonym scopes (oio:has<Type>Synonym)
+MAPPING_PREDICATES = ("exact", "close", "broad", "narrow", "related")   # skos:<type>Match
+# SSSOM mapping justifications (semapv vocabulary) an xref may give
+JUSTIFICATIONS = ("ManualMappingCuration", "MappingChaining", "LexicalMatching", "MappingReview")
+ASSERTION_FIELDS = {"s", "p", "o", "t", "rank", "share", "region", "src", "note", "kind"}
+
+
 @dataclass(frozen=True)
 class Parent:
+    """An asserted superclass: strict (every member of the class is one); a rank qualifies it."""
     id: str
     rank: str | None = None
-    typicality: str = "always"
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A synonym with its OBO scope: exact, narrow (names a narrower concept), broad or related."""
+    text: str
+    type: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,7 @@ class Entity:
     definition: str
     source: str
     parents: tuple[Parent, ...] = ()
-    synonyms: tuple[str, ...] = ()
+    synonyms: tuple[Synonym, ...] = ()
     defined_as: Any = None
     file: str = ""
     line: int = 0
@@ -77,10 +91,14 @@ class Assertion:
     share: float | None = None
     region: str | None = None
     note: str | None = None
-    definitional: bool = False
-    inherit: bool = True
+    population: bool = False   # a statement about the class as a population (a share, a likelihood, "most")
     file: str = ""
     line: int = 0
+
+    @property
+    def kind(self) -> str:
+        """strict (every member), member (a hedged statement about its members) or population."""
+        return "population" if self.population else "strict" if self.typicality == "always" else "member"
 
 
 @dataclass(frozen=True)
@@ -91,7 +109,9 @@ class Property:
     transitive: bool = False
     functional: bool = False
     single_valued: bool = False
-    inherited: bool = True
+    population: bool = False         # every statement of it is about a class as a population (risk, common types)
+    subject_inherits: bool = True    # a subclass of the subject inherits it
+    object_inherits: bool = False    # a subclass of the object inherits it (what treats a tumor treats its kinds)
     chains: tuple[tuple[str, str], ...] = ()
 
 
@@ -103,6 +123,13 @@ class Xref:
     mapping: str
     source: str
     note: str = ""
+    justification: str = "ManualMappingCuration"
+    line: int = 0
+
+    @property
+    def predicate(self) -> str:
+        """The SKOS mapping predicate as a CURIE (skos:exactMatch, ...)."""
+        return f"skos:{self.mapping}Match"
 
 
 @dataclass(frozen=True)
@@ -138,6 +165,7 @@ class OntologySource:
     xrefs: list[Xref] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     lexicon: Lexicon = field(default_factory=lambda: _empty_lexicon())
+    disjoint: list[tuple[tuple[str, ...], str]] = field(default_factory=list)   # (classes, source)
 
     def weak(self, prop: str) -> str:
         return self.properties[prop].weak
@@ -149,6 +177,22 @@ def _strs(value: Any, path: Path, line: int, what: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         raise SourceError(path, line, f"{what} must be a list of strings")
     return tuple(str(v) for v in value)
+
+
+def _synonyms(value: Any, path: Path, line: int) -> tuple[Synonym, ...]:
+    """Synonyms: a string is exact; ``{text: ..., type: narrow|broad|related}`` gives the scope."""
+    out: list[Synonym] = []
+    for v in value or []:
+        if isinstance(v, (str, int, float)):
+            out.append(Synonym(str(v)))
+        elif isinstance(v, dict) and "text" in v:
+            scope = str(v.get("type", "exact"))
+            if scope not in SYNONYM_TYPES:
+                raise SourceError(path, line, f"synonym {v['text']!r}: unknown type '{scope}'; use one of {', '.join(SYNONYM_TYPES)}")
+            out.append(Synonym(str(v["text"]), scope))
+        else:
+            raise SourceError(path, line, "synonyms must be strings or {text, type} items")
+    return tuple(out)
 
 
 def _require(item: dict[str, Any], key: str, path: Path) -> Any:
@@ -170,8 +214,9 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
         props[pid] = Property(
             id=pid, label=spec["label"], weak=spec.get("weak") or f"may_{pid}",
             transitive=bool(spec.get("transitive")), functional=bool(spec.get("functional")),
-            single_valued=bool(spec.get("single_valued")), inherited=spec.get("inherited", True) is not False,
-            chains=chains)  # type: ignore[arg-type]
+            single_valued=bool(spec.get("single_valued")), population=bool(spec.get("population")),
+            subject_inherits=spec.get("subject_inherits", True) is not False,
+            object_inherits=bool(spec.get("object_inherits")), chains=chains)  # type: ignore[arg-type]
     src = OntologySource(
         namespace=schema["namespace"], prefix=schema["prefix"],
         meta={k: schema.get(k) for k in ("version", "title", "description", "license")},
@@ -183,6 +228,11 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
         constraints={k: _plain(v) for k, v in (schema.get("constraints") or {}).items() if k != "__line__"},
         sources={k: _plain(v) for k, v in schema["sources"].items() if k != "__line__"},
     )
+    for group in schema.get("disjoint") or []:
+        classes = _strs(group.get("classes"), schema_path, group["__line__"], "disjoint classes")
+        if len(classes) < 2:
+            raise SourceError(schema_path, group["__line__"], "a disjointness group needs two or more classes")
+        src.disjoint.append((classes, str(_require(group, "src", schema_path))))
     for name in ENTITY_FILES:
         path = directory / name
         items = read_yaml(path) or []
@@ -195,22 +245,32 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             for p in item.get("parents") or []:
                 if isinstance(p, str):
                     parents.append(Parent(p))
+                elif "typicality" in p:
+                    raise SourceError(path, line, f"{eid}: a parent is strict (every member is one); state a hedged "
+                                      f"membership as an assertion, e.g. locatedIn a compartment with t: usually")
                 else:
-                    parents.append(Parent(p["id"], p.get("rank"), p.get("typicality", "always"), p.get("source")))
+                    parents.append(Parent(p["id"], p.get("rank"), p.get("source")))
             src.entities[eid] = Entity(
                 id=eid, label=str(_require(item, "label", path)), definition=str(_require(item, "definition", path)),
                 source=str(_require(item, "source", path)), parents=tuple(parents),
-                synonyms=_strs(item.get("synonyms"), path, line, "synonyms"),
+                synonyms=_synonyms(item.get("synonyms"), path, line),
                 defined_as=_plain(item.get("defined_as")),
                 file=name, line=line)
     path = directory / "assertions.yaml"
     for item in read_yaml(path) or []:
         line = item.get("__line__", 0)
+        unknown = sorted(set(item) - ASSERTION_FIELDS - {"__line__"})
+        if unknown:
+            raise SourceError(path, line, f"unknown field '{unknown[0]}'" + _suggest(unknown[0], ASSERTION_FIELDS))
+        if item.get("kind") not in (None, "population"):
+            raise SourceError(path, line, f"unknown kind '{item['kind']}'; the only kind is 'population' (a member statement needs none)")
+        prop = props.get(str(item.get("p")))
         src.assertions.append(Assertion(
             s=_require(item, "s", path), p=_require(item, "p", path), o=_require(item, "o", path),
             source=_require(item, "src", path), typicality=item.get("t", "always"), rank=item.get("rank"),
             share=float(item["share"]) if item.get("share") is not None else None, region=item.get("region"),
-            note=item.get("note"), inherit=bool(item.get("inherit", True)), file="assertions.yaml", line=line))
+            note=item.get("note"), file="assertions.yaml", line=line,
+            population=item.get("kind") == "population" or item.get("share") is not None or bool(prop and prop.population)))
     path = directory / "rules.yaml"
     if path.exists():
         for item in read_yaml(path) or []:
@@ -243,9 +303,10 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             if not row.strip() or row.startswith("#"):
                 continue
             cells = dict(zip(header, row.split("\t")))
-            if len(row.split("\t")) < 5:
-                raise SourceError(path, n, "expected tab-separated id, scheme, code, mapping, source, note")
-            src.xrefs.append(Xref(cells["id"], cells["scheme"], cells["code"], cells["mapping"], cells["source"], cells.get("note", "")))
+            if len(row.split("\t")) < 6:
+                raise SourceError(path, n, "expected tab-separated id, scheme, code, mapping, justification, source, note")
+            src.xrefs.append(Xref(cells["id"], cells["scheme"], cells["code"], cells["mapping"], cells["source"],
+                                  cells.get("note", ""), cells["justification"], n))
     from . import lexicon
 
     src.lexicon = lexicon.read(directory / "lexicon.yaml", src)
@@ -309,6 +370,9 @@ def _check(src: OntologySource, directory: Path) -> None:
             raise SourceError(path, a.line, f"unknown typicality '{a.typicality}'; use one of {', '.join(src.typicality)}")
         if a.rank and a.rank not in src.ranks:
             raise SourceError(path, a.line, f"unknown rank '{a.rank}'; use one of {', '.join(src.ranks)}")
+        if a.population and a.typicality == "always":
+            raise SourceError(path, a.line, f"{a.s} {a.p} {a.o}: a population statement needs its hedge (t: usually, may, ...); "
+                              "'always' would state it of every member")
     for r in src.rules:
         for ref in r.requires_all + r.requires_any + r.specialists + (r.urgency,):
             if ref not in ents:
@@ -326,10 +390,21 @@ def _check(src: OntologySource, directory: Path) -> None:
             if len(set(keys)) != len(keys):
                 raise SourceError(path, inst["__line__"], f"{inst['id']}: duplicate option keys in {comp['key']}")
     for x in src.xrefs:
+        path = directory / "xrefs.tsv"
         if x.id not in ents:
-            raise SourceError(directory / "xrefs.tsv", None, f"unknown entity '{x.id}'" + _suggest(x.id, ents))
+            raise SourceError(path, x.line, f"unknown entity '{x.id}'" + _suggest(x.id, ents))
         if x.source not in sources:
-            raise SourceError(directory / "xrefs.tsv", None, f"{x.id}: unknown source '{x.source}'")
+            raise SourceError(path, x.line, f"{x.id}: unknown source '{x.source}'")
+        if x.mapping not in MAPPING_PREDICATES:
+            raise SourceError(path, x.line, f"{x.id}: unknown mapping '{x.mapping}'; use one of {', '.join(MAPPING_PREDICATES)}")
+        if x.justification not in JUSTIFICATIONS:
+            raise SourceError(path, x.line, f"{x.id}: unknown justification '{x.justification}'; use one of {', '.join(JUSTIFICATIONS)}")
+    for classes, source in src.disjoint:
+        for c in classes:
+            if c not in ents:
+                raise SourceError(directory / "schema.yaml", None, f"disjoint: unknown class '{c}'" + _suggest(c, ents))
+        if source not in sources:
+            raise SourceError(directory / "schema.yaml", None, f"disjoint: unknown source '{source}'")
 
 
 def _refs(expr: Any) -> list[str]:

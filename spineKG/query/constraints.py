@@ -69,8 +69,8 @@ class ConstraintBuilder:
         for v in values:
             targets = self.targets(v)
             targets = targets | {d for t in targets for d in self.index.defined_by.get(t, ())}
-            if "object_inherits" in opts:   # what treats a tumor treats its kinds, and some of its kinds
-                targets = targets | {a for t in targets for a in self.index.ancestors.get(t, set()) | self.index.descendants(t)}
+            if "object_inherits" in opts:   # what treats some of a tumor's kinds (the build passes what treats it down to them)
+                targets = targets | {d for t in targets for d in self.index.descendants(t)}
             props = tuple(RDFS_SUBCLASS if r == "subClassOf" else self.index.strict_to_weak[str(SKG[r])] for r in rels)
             out.append(Constraint(tuple(sorted(targets)), props, role=key, context="context" in opts, up="up" in opts))
         return out

@@ -136,7 +136,7 @@ class Engine:
         self._load_axioms({a for _, axes in best.values() for a in axes})   # evidence trees of the answers only
         results = [Result(self.index.entities[x], tuple(self.evidence(a) for a in dict.fromkeys(axes)))
                    for x, (score, axes) in best.items()]
-        results.sort(key=lambda r: (-_strength(r), r.entity.label.lower()))
+        results.sort(key=lambda r: (-_strength(r), not _ranked(r), r.entity.label.lower()))
         return Results(tuple(results), q, sparql)
 
     def _meets(self, c: Constraint, q: Query, info: dict[str, Any], regions: set[str]) -> bool:
@@ -171,7 +171,7 @@ class Engine:
         if todo:
             values = " ".join(_iri(a) for a in todo)
             rows = self.store.select(f"""
-                SELECT ?n ?s ?p ?o ?typ ?how ?src ?rank ?share ?region ?note ?prem ?first WHERE {{
+                SELECT ?n ?s ?p ?o ?typ ?how ?src ?rank ?share ?region ?note ?prem ?first ?kind ?from WHERE {{
                   VALUES ?root {{ {values} }}
                   ?root skg:derivedFrom* ?n .
                   ?n owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
@@ -180,9 +180,10 @@ class Engine:
                   OPTIONAL {{ ?n skg:share ?share }} OPTIONAL {{ ?n skg:inRegion ?region }}
                   OPTIONAL {{ ?n skg:note ?note }} OPTIONAL {{ ?n skg:derivedFrom ?prem }}
                   OPTIONAL {{ ?n skg:firstPremise ?first }}
+                  OPTIONAL {{ ?n skg:statementKind ?kind }} OPTIONAL {{ ?n skg:inheritedFrom ?from }}
                 }}""")
             fresh: set[str] = set()
-            for n, s, p, o, typ, how, src, rank, share, region, note, prem, first in rows:
+            for n, s, p, o, typ, how, src, rank, share, region, note, prem, first, kind, frm in rows:
                 key = str(n)
                 if key in self._axioms and key not in fresh:
                     continue
@@ -191,7 +192,9 @@ class Engine:
                     "s": str(s), "p": str(p), "o": str(o), "typicality": str(typ), "how": str(how),
                     "source": str(src) if src else None, "rank": str(rank) if rank else None,
                     "share": float(share) if share is not None else None, "region": str(region) if region else None,
-                    "note": str(note) if note else None, "premises": [], "first": str(first) if first else None})
+                    "note": str(note) if note else None, "premises": [], "first": str(first) if first else None,
+                    "kind": str(kind) if kind else ("strict" if str(typ) == "always" else "member"),
+                    "from": str(frm) if frm else None})
                 if prem is not None and str(prem) not in d["premises"]:
                     d["premises"].append(str(prem))
             for key in fresh:
@@ -219,7 +222,8 @@ class Engine:
             typicality=d["typicality"], derivation=d["how"],
             source=self.index.sources.get(d["source"]) if d["source"] else None,
             rank=d["rank"], share=d["share"], region=ent(d["region"]) if d["region"] else None, note=d["note"],
-            premises=tuple(self.evidence(p) for p in d["premises"] if p in self._axioms))
+            premises=tuple(self.evidence(p) for p in d["premises"] if p in self._axioms),
+            kind=d["kind"], inherited_from=ent(d["from"]) if d["from"] else None)
         return ev
 
     def relation_label(self, p: str) -> str:
@@ -257,3 +261,8 @@ def _rank_ok(rank: str, info: dict[str, Any]) -> bool:
 
 def _strength(r: Result) -> float:
     return sum(TYPICALITY_RANK[e.typicality] for e in r.evidence) / max(1, len(r.evidence))
+
+
+def _ranked(r: Result) -> bool:
+    """Whether an answer's evidence ranks it (first-line, the mainstay, the most common): it goes first among equals."""
+    return any(e.rank in ("first_line", "main", "most_common") for e in r.evidence)

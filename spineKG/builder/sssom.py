@@ -1,0 +1,61 @@
+"""Write the cross-references as an SSSOM mapping set (``ontology/spinekg.sssom.tsv``).
+
+Each row maps a spineKG class to a code of MONDO, DOID, NCIt, HPO, ICD-10-CM, ICD-O-3, OncoTree, UMLS,
+UBERON, MAxO or ChEBI with its SKOS predicate (exact, close, broad, narrow, related match), its
+justification (a semapv term) and the curator's comment; the metadata block carries the CURIE map.
+``sssom-py`` validates the file (a test runs it).
+
+>>> from spineKG.builder.source import load_source
+>>> text = render(load_source())
+>>> text.splitlines()[0]
+'# curie_map:'
+>>> [line.split("\\t")[:3] for line in text.splitlines() if line.startswith("skg:Ependymoma\\t")][0]
+['skg:Ependymoma', 'ependymoma', 'skos:exactMatch']
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .owl import XREF_PREFIXES
+from .source import OntologySource
+
+__all__ = ["COLUMNS", "render", "write_sssom"]
+
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification", "comment")
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render(src: OntologySource) -> str:
+    """The SSSOM/TSV text: a ``#``-commented YAML metadata block, then one row per cross-reference."""
+    curie_map = {src.prefix: src.namespace, "skos": "http://www.w3.org/2004/02/skos/core#",
+                 "semapv": "https://w3id.org/semapv/vocab/", "orcid": "https://orcid.org/"}
+    used = sorted({x.code.split(":", 1)[0] for x in src.xrefs})
+    curie_map |= {p: XREF_PREFIXES[p] for p in used}
+    meta = ["curie_map:", *[f"  {k}: {v}" for k, v in sorted(curie_map.items())],
+            f"mapping_set_id: {src.namespace}spinekg.sssom.tsv",
+            f"mapping_set_version: {src.meta['version']}",
+            f"mapping_set_title: {src.meta['title']}: cross-references",
+            f"license: {src.meta['license']}",
+            f"subject_source: {src.namespace}spinekg.owl"]
+    lines = [f"# {m}" for m in meta] + ["\t".join(COLUMNS)]
+    rows = sorted(src.xrefs, key=lambda x: (x.id, x.code))
+    for x in rows:
+        label = src.entities[x.id].label
+        lines.append("\t".join((f"{src.prefix}:{x.id}", _cell(label), x.predicate, x.code,
+                                f"semapv:{x.justification}", _cell(f"{x.note} [source: {src.sources[x.source]['title']}]".strip()))))
+    return "\n".join(lines) + "\n"
+
+
+def write_sssom(src: OntologySource, path: Path) -> None:
+    """Write the mapping set atomically (a temporary file in the same folder, fsync, rename)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(render(src))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
