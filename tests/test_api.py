@@ -107,7 +107,8 @@ def test_treatments(any_kg: spineKG.KnowledgeGraph) -> None:
     assert {"surgery", "radiation therapy", "chemotherapy", "immunotherapy"} <= options
     assert not options & {"MRI", "percutaneous needle biopsy"}
     assert labels(any_kg.goals(treatment="surgery")) == {"tumor removal", "preserve neurological function", "maintain spinal stability"}
-    assert labels(any_kg.find(under="radiation therapy", direct=True)) == {"external beam radiation therapy", "stereotactic radiosurgery"}
+    assert labels(any_kg.find(under="radiation therapy", direct=True)) == {"external beam radiation therapy", "stereotactic radiosurgery",
+                                                                           "particle therapy"}
     assert labels(any_kg.find(under="pain medication")) == {"nerve pain medication", "opioids", "NSAIDs"}
     assert "laminectomy" in labels(any_kg.find(under="surgery", applies_to="spinal cord tumor", rank="common"))
     inoperable = labels(any_kg.treatments(indication="inoperable"))

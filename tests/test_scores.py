@@ -82,9 +82,9 @@ def labels(result: scores.NomsResult) -> set[str]:
 
 
 def test_noms(kg: spineKG.KnowledgeGraph) -> None:
-    assert labels(scores.noms(escc="3", radiosensitivity="radiosensitive", kg=kg)) == {"external beam radiation therapy"}
-    assert labels(scores.noms(escc="1b", radiosensitivity="radioresistant", kg=kg)) == {"stereotactic radiosurgery"}
-    high = scores.noms(escc="2", radiosensitivity="radioresistant", kg=kg)
+    assert labels(scores.noms(escc="3", radiosensitivity="radiosensitive", stability="stable", kg=kg)) == {"external beam radiation therapy"}
+    assert labels(scores.noms(escc="1b", radiosensitivity="radioresistant", stability="stable", kg=kg)) == {"stereotactic radiosurgery"}
+    high = scores.noms(escc="2", radiosensitivity="radioresistant", stability="stable", kg=kg)
     assert labels(high) == {"separation surgery followed by stereotactic radiosurgery"}
     assert high.recommendations[0].iri.endswith("/SeparationSurgery") and "Laufer" in high.citation
     assert "surgical stabilization" in labels(scores.noms(escc="0", radiosensitivity="radioresistant", sins=13, kg=kg))
@@ -92,15 +92,15 @@ def test_noms(kg: spineKG.KnowledgeGraph) -> None:
     frail = scores.noms(escc="3", radiosensitivity="radioresistant", stability="unstable", can_tolerate_surgery=False, kg=kg)
     assert labels(frail) == {"radiation therapy", "palliative care"}
     # radiosensitivity read from the graph's assertion on the histology
-    assert labels(scores.noms(escc="2", histology="multiple myeloma", kg=kg)) == {"external beam radiation therapy"}
+    assert labels(scores.noms(escc="2", histology="multiple myeloma", stability="stable", kg=kg)) == {"external beam radiation therapy"}
 
 
 @pytest.mark.parametrize("call,needle", [
     (lambda kg: scores.sins(**(SINS_ZERO | dict(location="neck")), kg=kg), "junctional, mobile, semirigid, rigid"),
     (lambda kg: scores.tokuhashi(**(TOKU_ZERO | dict(palsy_frankel="F")), kg=kg), "A_B, C_D, E"),
     (lambda kg: scores.tomita(primary_growth="fast", visceral_mets="none", bone_mets="solitary", kg=kg), "slow, moderate, rapid"),
-    (lambda kg: scores.noms(escc="4", radiosensitivity="radioresistant", kg=kg), "0, 1a, 1b, 1c, 2, 3"),
-    (lambda kg: scores.noms(escc="2", radiosensitivity="sensitive", kg=kg), "radiosensitive, radioresistant"),
+    (lambda kg: scores.noms(escc="4", radiosensitivity="radioresistant", stability="stable", kg=kg), "0, 1a, 1b, 1c, 2, 3"),
+    (lambda kg: scores.noms(escc="2", radiosensitivity="sensitive", stability="stable", kg=kg), "radiosensitive, radioresistant"),
     (lambda kg: scores.noms(escc="2", radiosensitivity="radioresistant", stability="wobbly", kg=kg), "potentially_unstable"),
 ])
 def test_invalid_options_list_the_valid_ones(kg: spineKG.KnowledgeGraph, call, needle: str) -> None:
@@ -187,5 +187,5 @@ def test_new_tumor_types_in_queries(kg: spineKG.KnowledgeGraph) -> None:
     # the reasoner classifies them by their strict assertions: bone origin → primary; kidney metastasis → secondary
     assert kg.index.is_a(kg.lookup("chordoma").iri, kg.lookup("primary spinal tumor").iri)
     assert kg.index.is_a(kg.lookup("spinal metastasis from kidney cancer").iri, kg.lookup("malignant spinal tumor").iri)
-    assert labels(scores.noms(escc="2", histology="renal cell carcinoma", kg=kg)) == {"separation surgery followed by stereotactic radiosurgery"}
-    assert labels(scores.noms(escc="3", histology="primary bone lymphoma", kg=kg)) == {"external beam radiation therapy"}
+    assert labels(scores.noms(escc="2", histology="renal cell carcinoma", stability="stable", kg=kg)) == {"separation surgery followed by stereotactic radiosurgery"}
+    assert labels(scores.noms(escc="3", histology="primary bone lymphoma", stability="stable", kg=kg)) == {"external beam radiation therapy"}

@@ -14,6 +14,7 @@ justification (a semapv term) and the curator's comment; the metadata block carr
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -36,12 +37,13 @@ def render(src: OntologySource) -> str:
                  "semapv": "https://w3id.org/semapv/vocab/", "orcid": "https://orcid.org/"}
     used = sorted({x.code.split(":", 1)[0] for x in src.xrefs})
     curie_map |= {p: XREF_PREFIXES[p] for p in used}
-    meta = ["curie_map:", *[f"  {k}: {v}" for k, v in sorted(curie_map.items())],
-            f"mapping_set_id: {src.namespace}spinekg.sssom.tsv",
-            f"mapping_set_version: {src.meta['version']}",
-            f"mapping_set_title: {src.meta['title']}: cross-references",
-            f"license: {src.meta['license']}",
-            f"subject_source: {src.namespace}spinekg.owl"]
+    q = json.dumps   # a JSON string is a YAML scalar, whatever colons it holds
+    meta = ["curie_map:", *[f"  {k}: {q(v)}" for k, v in sorted(curie_map.items())],
+            f"mapping_set_id: {q(src.namespace + 'spinekg.sssom.tsv')}",
+            f"mapping_set_version: {q(str(src.meta['version']))}",
+            f"mapping_set_title: {q(src.meta['title'] + ': cross-references')}",
+            f"license: {q(src.meta['license'])}",
+            f"subject_source: {q(src.namespace + 'spinekg.owl')}"]
     lines = [f"# {m}" for m in meta] + ["\t".join(COLUMNS)]
     rows = sorted(src.xrefs, key=lambda x: (x.id, x.code))
     for x in rows:
