@@ -2,8 +2,8 @@
 
 >>> import spineKG
 >>> kg = spineKG.load()
->>> [t.label for t in kg.tumors(causes="myelopathy", region="cervical")][:3]
-['astrocytoma', 'ependymoma', 'intramedullary tumor']
+>>> [t.label for t in kg.tumors(causes="myelopathy", region="cervical")][:2]
+['astrocytoma', 'ependymoma']
 """
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ justification (a semapv term) and the curator's comment; the metadata block carr
 >>> text = render(load_source())
 >>> text.splitlines()[0]
 '# curie_map:'
->>> [line.split("\\t")[:3] for line in text.splitlines() if line.startswith("skg:Ependymoma\\t")][0]
-['skg:Ependymoma', 'ependymoma', 'skos:exactMatch']
+>>> [line.split()[:4] for line in text.splitlines() if line.startswith("skg:Ependymoma") and "MONDO:0003473" in line]
+[['skg:Ependymoma', 'ependymoma', 'skos:exactMatch', 'MONDO:0003473']]
 """
 from __future__ import annotations
 

@@ -264,5 +264,5 @@ def _strength(r: Result) -> float:
 
 
 def _ranked(r: Result) -> bool:
-    """Whether an answer's evidence ranks it (first-line, the mainstay, the most common): it goes first among equals."""
-    return any(e.rank in ("first_line", "main", "most_common") for e in r.evidence)
+    """Whether an answer's evidence ranks it first-line or the mainstay: it goes first among equally strong answers."""
+    return any(e.rank in ("first_line", "main") for e in r.evidence)
