@@ -9,7 +9,7 @@ justification (a semapv term) and the curator's comment; the metadata block carr
 >>> text = render(load_source())
 >>> text.splitlines()[0]
 '# curie_map:'
->>> [line.split()[:4] for line in text.splitlines() if line.startswith("skg:Ependymoma") and "MONDO:0003473" in line]
+>>> [line.split()[:4] for line in text.splitlines() if line.startswith("skg:Ependymoma") and line.split()[3] == "MONDO:0003473"]
 [['skg:Ependymoma', 'ependymoma', 'skos:exactMatch', 'MONDO:0003473']]
 """
 from __future__ import annotations
