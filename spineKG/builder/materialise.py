@@ -197,12 +197,15 @@ class Materialiser:
 
     def inherit_objects(self) -> None:
         """Object side, for relations that pass to the object's subclasses (treats): ``T p C``, ``E ⊑ C`` give
-        ``T p E`` unless a class between E and C (or E itself) has its own statement ``T p ·``."""
+        ``T p E`` unless a class between E and C (or E itself) has its own statement ``T p ·``. E is a named
+        type, not a defined category (a category is met through its members)."""
         props = {p for p, spec in self.src.properties.items() if spec.object_inherits}
         base = [x for x in self.edges.values() if x.p in props and not x.population]
         stated = {(x.s, x.p, x.o) for x in base if x.how == "asserted"}
+        named = [e for e in self.ancestors if e in self.src.entities and self.src.entities[e].defined_as is None]   # tumor types, not categories
         for x in base:
-            for e, anc in self.ancestors.items():
+            for e in named:
+                anc = self.ancestors[e]
                 d = anc.get(x.o)
                 if not d:
                     continue
