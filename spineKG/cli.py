@@ -244,19 +244,15 @@ def _sparql(args: argparse.Namespace, kg: Any) -> int:
     if args.format == "json":
         print(json.dumps(rows.to_dicts(), indent=2, ensure_ascii=False, default=str))
         return 0
-    import csv
-
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
     if args.format in ("csv", "tsv"):
+        import csv
+
+        cells = [[("" if c is None else str(c)) for c in row] for row in rows]
         w = csv.writer(sys.stdout, delimiter="," if args.format == "csv" else "\t", lineterminator="\n")
         w.writerow(rows.vars)
         w.writerows(cells)
         return 0
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(rows.vars)]
-    print("  ".join(v.ljust(w) for v, w in zip(rows.vars, widths)))
-    for r in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
-    print(f"({len(cells)} rows)")
+    print(rows)
     return 0
 
 

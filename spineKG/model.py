@@ -39,9 +39,25 @@ class Entity:
     def __str__(self) -> str:
         return self.label
 
+    def __repr__(self) -> str:
+        return f"Entity({self.curie} {self.label!r}{', ' + self.kind if self.kind else ''})"
+
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "synonyms": list(self.synonyms), "iri": self.iri, "kind": self.kind,
                 "definition": self.definition, "xrefs": list(self.xrefs)}
+
+    def _repr_html_(self) -> str:
+        from .display import card_html
+
+        return card_html(self.label, {"id": self.curie, "kind": self.kind, "definition": self.definition,
+                                      "synonyms": ", ".join(self.synonyms), "codes": ", ".join(self.xrefs)})
+
+    def to_df(self) -> Any:
+        """A one-row pandas DataFrame (needs ``pip install 'spineKG[pandas]'``)."""
+        from .display import frame
+
+        d = self.to_dict()
+        return frame([{**d, "curie": self.curie, "synonyms": "; ".join(self.synonyms), "xrefs": "; ".join(self.xrefs)}])
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,9 @@ class Evidence:
         about = " (of the group as a whole)" if self.kind == "population" else ""
         origin = f" (inherited from {self.inherited_from.label})" if self.inherited_from else ""
         return f"{self.subject.label} {rel} {self.object.label}{where}{extra}{qual}{about}{origin}"
+
+    def __repr__(self) -> str:
+        return f"<Evidence {self.text!r} ({self.derivation}{', ' + self.source.title if self.source else ''})>"
 
     def chain(self) -> list["Evidence"]:
         """The asserted statements this one rests on, in order (itself if it is asserted)."""
@@ -131,6 +150,23 @@ class Result:
             return "always"
         return min((e.typicality for e in self.evidence), key=TYPICALITY_RANK.__getitem__)
 
+    def __repr__(self) -> str:
+        n = len(self.evidence)
+        return f"<Result {self.label!r} ({self.entity.curie}, {self.typicality}; {n} evidence)>"
+
+    def _repr_html_(self) -> str:
+        from .display import results_html
+
+        return results_html([self])
+
+    def to_df(self) -> Any:
+        """Its evidence, one statement of the chain a row (needs ``pip install 'spineKG[pandas]'``)."""
+        from .display import frame
+
+        return frame([{"answer": self.label, "statement": s.text, "typicality": s.typicality, "derivation": s.derivation,
+                       "source": s.source.title if s.source else None} for e in self.evidence for s in e.chain()],
+                     ["answer", "statement", "typicality", "derivation", "source"])
+
     def to_dict(self) -> dict[str, Any]:
         d = self.entity.to_dict()
         if self.value:
@@ -161,6 +197,28 @@ class Results:
     @property
     def labels(self) -> list[str]:
         return [r.label for r in self.items]
+
+    def __repr__(self) -> str:
+        from .display import short_list
+
+        return f"<Results {len(self.items)}: {short_list(self.labels)}>"
+
+    def _repr_html_(self) -> str:
+        from .display import results_html
+
+        return results_html(self.items, caption=getattr(self.query, "kind", "") or "")
+
+    def to_df(self) -> Any:
+        """One row per answer: label, kind, typicality, CURIE, IRI, evidence and sources
+        (needs ``pip install 'spineKG[pandas]'``).
+
+        >>> from spineKG import load
+        >>> list(load().tumors(compartment="intramedullary", rank="most_common").to_df()["label"])
+        ['astrocytoma', 'ependymoma']
+        """
+        from .display import frame, result_records
+
+        return frame(result_records(self.items), ["label", "kind", "typicality", "curie", "iri", "evidence", "sources"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"answers": [r.to_dict() for r in self.items], "sparql": self.sparql}

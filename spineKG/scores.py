@@ -97,6 +97,21 @@ class ScoreResult:
         return {"instrument": self.instrument, "total": self.total, "category": self.category,
                 "interpretation": self.interpretation, "points": dict(self.points), "citation": self.citation}
 
+    def __repr__(self) -> str:
+        return f"<ScoreResult {self.instrument}: {self.total}, {self.category}>"
+
+    def _repr_html_(self) -> str:
+        from .display import card_html
+
+        return card_html(f"{self.instrument}: {self.total}", {"category": self.category, "interpretation": self.interpretation},
+                         (("component", "points"), list(self.points.items())), self.citation)
+
+    def to_df(self) -> Any:
+        """The points of each component, one a row (needs ``pip install 'spineKG[pandas]'``)."""
+        from .display import frame
+
+        return frame([{"component": k, "points": v} for k, v in self.points.items()], ["component", "points"])
+
     def __str__(self) -> str:
         parts = ", ".join(f"{k} {v}" for k, v in self.points.items())
         return f"{self.instrument}: {self.total} ({self.category}). {self.interpretation}\n  points: {parts}\n  source: {self.citation}"
@@ -122,6 +137,24 @@ class NomsResult:
                 "radiosensitivity": self.radiosensitivity, "escc": self.escc, "escc_group": self.escc_group,
                 "stability": self.stability, "mechanical_pain": self.mechanical_pain,
                 "can_tolerate_surgery": self.can_tolerate_surgery, "citation": self.citation}
+
+    def __repr__(self) -> str:
+        return f"<NomsResult {'; '.join(e.label for e in self.recommendations)}>"
+
+    def _repr_html_(self) -> str:
+        from .display import card_html
+
+        return card_html("NOMS: " + "; ".join(e.label for e in self.recommendations),
+                         {"radiosensitivity": self.radiosensitivity, "ESCC grade": f"{self.escc} ({self.escc_group})",
+                          "stability": self.stability, "can tolerate surgery": "yes" if self.can_tolerate_surgery else "no"},
+                         (("why",), [(r,) for r in self.rationale]), self.citation)
+
+    def to_df(self) -> Any:
+        """The recommended treatments, one a row (needs ``pip install 'spineKG[pandas]'``)."""
+        from .display import frame
+
+        return frame([{"treatment": e.label, "curie": e.curie, "iri": e.iri} for e in self.recommendations],
+                     ["treatment", "curie", "iri"])
 
     def __str__(self) -> str:
         return ("NOMS: " + "; ".join(e.label for e in self.recommendations) + "\n" +

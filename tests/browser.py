@@ -6,6 +6,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--window-size=1200,800")
@@ -27,7 +28,8 @@ def available() -> bool:
     return bool(shutil.which("chromium") and shutil.which("chromedriver"))
 
 
-def render(path: Path, screenshot: Path | None = None, wait: float = 3.0) -> Rendered:
+def chrome() -> Any:
+    """A headless Chromium under Selenium, with a fresh profile; the caller quits it."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -35,7 +37,11 @@ def render(path: Path, screenshot: Path | None = None, wait: float = 3.0) -> Ren
     opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in (*FLAGS, f"--user-data-dir={tempfile.mkdtemp()}"):
         opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+
+
+def render(path: Path, screenshot: Path | None = None, wait: float = 3.0) -> Rendered:
+    driver = chrome()
     try:
         driver.get(Path(path).resolve().as_uri())
         deadline = time.time() + wait

@@ -51,10 +51,24 @@ class Rows:
                  for v, c in zip(self.vars, row)} for row in self.rows]
 
     def to_df(self) -> Any:
-        """The rows as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
-        import pandas as pd
+        """The rows as a pandas DataFrame, literals as Python values (needs ``pip install 'spineKG[pandas]'``)."""
+        from ..display import frame
 
-        return pd.DataFrame(self.to_dicts(), columns=list(self.vars))
+        return frame(self.to_dicts(), self.vars)
+
+    def __repr__(self) -> str:
+        return f"<Rows {len(self.rows)} x ({', '.join(self.vars)})>"
+
+    def __str__(self) -> str:
+        """A plain-text table: IRIs as CURIEs, long cells cut, and the row count."""
+        from ..display import text_table
+
+        return text_table(self.vars, self.rows)
+
+    def _repr_html_(self) -> str:
+        from ..display import rows_html
+
+        return rows_html(self.vars, self.rows)
 
 
 def _term(value: Any) -> str:
@@ -103,4 +117,16 @@ def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = No
             return Rows(("ask",), ((Literal(bool(result.askAnswer)),),), text)
         return Rows(("s", "p", "o"), tuple(tuple(t) for t in result), text)
     names = tuple(str(v) for v in (result.vars or ()))
-    return Rows(names, tuple(tuple(row) for row in result), text)
+    rows = tuple(tuple(row) for row in result)
+    if _SELECT_ALL.search(text):   # SELECT *: the variables in the order the query first names them
+        order = sorted(range(len(names)), key=lambda i: _first_use(text, names[i]))
+        names, rows = tuple(names[i] for i in order), tuple(tuple(row[i] for i in order) for row in rows)
+    return Rows(names, rows, text)
+
+
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+
+
+def _first_use(text: str, var: str) -> int:
+    m = re.search(rf"[?$]{re.escape(var)}\b", text)
+    return m.start() if m else len(text)
