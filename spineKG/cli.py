@@ -21,8 +21,23 @@ from typing import Any, Callable, Sequence
 USER_ERROR = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a did-you-mean for an option value outside its choices."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            from .errors import suggest
+
+            choices = [str(c) for c in action.choices]
+            close = suggest(str(value), choices, cutoff=60)
+            hint = f"; did you mean: {', '.join(close)}?" if close else ""
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}{hint} (choose from {', '.join(choices)})")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
+    from .export import FORMATS
+
+    p = _Parser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser("ask", help="answer a question in plain English")
@@ -86,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     gc.add_argument("n", type=int, help="number of patients")
     gc.add_argument("-o", "--output", default="cohort.nt")
     gc.add_argument("--seed", type=int, default=1)
+
+    ex = sub.add_parser("export", help="write the graph for other tools: owl, ttl, jsonld, obo, graphml, gexf, csv, sssom")
+    ex.add_argument("--format", required=True, choices=FORMATS,
+                    help="owl (RDF/XML for Protégé, ROBOT, pronto), ttl, jsonld, obo, graphml, gexf (Gephi), "
+                         "csv (one relation a row), sssom (the cross-references as SSSOM)")
+    ex.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    ex.add_argument("--data", action="append", default=[], metavar="FILE",
+                    help="an RDF file to export along with the release (repeatable)")
 
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
@@ -183,6 +206,17 @@ def _lookup(args: argparse.Namespace, kg: Any) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, kg: Any) -> int:
+    if args.output:
+        path = kg.export(args.format, args.output)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        return 0
+    from .export import export_text
+
+    sys.stdout.write(export_text(kg, args.format))
+    return 0
+
+
 def _generate_cohort(args: argparse.Namespace, kg: Any) -> int:
     from .cohort import write
 
@@ -259,7 +293,7 @@ def _sparql(args: argparse.Namespace, kg: Any) -> int:
 # subcommand -> the function that runs it; those in _NO_GRAPH do not load the knowledge graph first
 COMMANDS: dict[str, Callable[..., int]] = {
     "ask": _ask, "triage": _triage, "lookup": _lookup, "sparql": _sparql, "score": _score, "viz": _viz,
-    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "build": _build,
+    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "build": _build,
 }
 _NO_GRAPH = {"_build", "_serve", "_upload", "_score"}
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from .ask import Answer
+    from .export import Format
     from .query import Rows
     from .triage import TriageResult
     from .views.draw import Drawing
@@ -129,6 +130,13 @@ class KnowledgeGraph:
         if not title and parts.get("answer") is not None:
             title = getattr(parts["answer"], "question", "")
         return draw(self.to_networkx(**parts), title=title)
+
+    def export(self, format: "Format", path: str | Path | None = None) -> Path:
+        """Write the graph as ``owl``, ``ttl``, ``jsonld``, ``obo``, ``graphml``, ``gexf``, ``csv`` or ``sssom``
+        (default file name ``spinekg`` and the format's extension); see :mod:`spineKG.export`."""
+        from .export import export
+
+        return export(self, format, path)
 
     # ------------------------------------------------------------------ questions and triage
     def ask(self, question: str) -> "Answer":
