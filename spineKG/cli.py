@@ -37,7 +37,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     from .export import FORMATS
 
+    from . import __version__
+
     p = _Parser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
+    p.add_argument("--version", action="version", version=f"spinekg {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser("ask", help="answer a question in plain English")
@@ -60,8 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--cancer-history", choices=("none", "previous", "current"), default="none")
     t.add_argument("--json", action="store_true")
 
-    lk = sub.add_parser("lookup", help="show the entity a label or synonym names")
-    lk.add_argument("name", nargs="+")
+    lk = sub.add_parser("lookup", help="show the entities that labels, synonyms, CURIEs or cross-reference codes name")
+    lk.add_argument("name", nargs="+", help="one name or code each (quote names of several words), e.g. "
+                                            "MONDO:0003174 ependymoma 'lower back'")
     lk.add_argument("--json", action="store_true")
 
     s = sub.add_parser("sparql", help="run a SPARQL query (text, @file, or the name of a bundled query)")
@@ -71,11 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data", action="append", default=[], metavar="FILE",
                    help="an RDF file to query along with the release, e.g. a cohort (repeatable)")
 
-    sc = sub.add_parser("score", help="compute a clinical instrument: sins, tokuhashi, tomita, noms",
-                        description="Options are the instrument's components, e.g. spinekg score sins --location junctional "
-                                    "--pain mechanical --bone-lesion lytic --alignment normal --collapse none --posterolateral none")
-    sc.add_argument("instrument", choices=("sins", "tokuhashi", "tomita", "noms"))
-    sc.add_argument("--json", action="store_true")
+    sc = sub.add_parser("score", help="compute a clinical instrument: sins, tokuhashi, tomita, noms", add_help=False,
+                        description="Options are the instrument's components; `spinekg score sins --help` lists them "
+                                    "with their options and points.")
+    sc.add_argument("instrument", nargs="?", choices=INSTRUMENTS)
+    sc.add_argument("-h", "--help", action="store_true", help="show the instrument's components and options")
 
     v = sub.add_parser("viz", help="draw an entity's neighbourhood, or a question's answer, as an interactive HTML page")
     v.add_argument("entity", nargs="*", help="an entity (label or synonym)")
@@ -109,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="the file to write (default: standard output)")
     ex.add_argument("--data", action="append", default=[], metavar="FILE",
                     help="an RDF file to export along with the release (repeatable)")
+
+    cp = sub.add_parser("completion", help="print a shell completion script: eval \"$(spinekg completion bash)\"")
+    cp.add_argument("shell", choices=("bash", "zsh", "tcsh"))
 
     b = sub.add_parser("build", help="rebuild the ontology release from ontology/src (needs owlready2 and Java)")
     b.add_argument("--source", help="source folder (default: ontology/src)")
@@ -192,18 +199,39 @@ def _triage(args: argparse.Namespace, kg: Any) -> int:
 
 
 def _lookup(args: argparse.Namespace, kg: Any) -> int:
-    e = kg.lookup(" ".join(args.name))
+    from .errors import UnknownTermError
+
+    found = []
+    for name in args.name:
+        shared = kg.xrefs().get(name.strip().casefold())   # a code: every entity that has it
+        if shared:
+            found += shared
+            continue
+        try:
+            found.append(kg.lookup(name))
+        except UnknownTermError as exc:
+            whole = " ".join(args.name)
+            if len(args.name) > 1 and kg.index.find(whole):
+                raise UnknownTermError(name, [f"spinekg lookup '{whole}' (quote a name of several words)"]) from None
+            raise exc
     if args.json:
-        print(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
+        records = [dict(e.to_dict(), curie=e.curie, source=_source(kg, e.source)) for e in found]
+        print(json.dumps(records[0] if len(records) == 1 else records, indent=2, ensure_ascii=False))
         return 0
-    print(f"{e.label}  [{e.kind}; {e.curie}]\n  {e.definition}")
-    if e.synonyms:
-        print(f"  synonyms: {', '.join(e.synonyms)}")
-    if e.xrefs:
-        print(f"  xrefs: {', '.join(e.xrefs)}")
-    src = kg.index.sources.get(e.source)
-    print(f"  source: {src.title if src else e.source}")
+    for n, e in enumerate(found):
+        print(("\n" if n else "") + f"{e.label}  [{e.kind}; {e.curie}]\n  {e.definition}")
+        if e.synonyms:
+            print(f"  synonyms: {', '.join(e.synonyms)}")
+        if e.xrefs:
+            print(f"  xrefs: {', '.join(e.xrefs)}")
+        src = kg.index.sources.get(e.source)
+        print(f"  source: {src.title if src else e.source}")
     return 0
+
+
+def _source(kg: Any, iri: str) -> dict[str, str] | None:
+    src = kg.index.sources.get(iri)
+    return {"iri": src.iri, "title": src.title, "url": src.url} if src else ({"iri": iri} if iri else None)
 
 
 def _export(args: argparse.Namespace, kg: Any) -> int:
@@ -239,32 +267,64 @@ def _viz(args: argparse.Namespace, kg: Any) -> int:
     return 0
 
 
+INSTRUMENTS = ("sins", "tokuhashi", "tomita", "noms")   # the functions of spineKG.scores the CLI offers
+
+
+def _score_parser(instrument: str) -> argparse.ArgumentParser:
+    """The options of one instrument, read from its table in the graph: one required ``--component``
+    a component, its choices the options (with their points in the help)."""
+    from . import scores
+
+    p = _Parser(prog=f"spinekg score {instrument}")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    if instrument == "noms":
+        inst, scale = scores.instrument("NOMSFramework"), scores.instrument("BilskyESCC")
+        p.description = f"{inst.label}: {inst.definition} ({inst.citation})"
+        p.add_argument("--escc", required=True, choices=[g["key"] for g in scale.grades],
+                       help=("Bilsky ESCC grade: " + "; ".join(f"{g['key']} {g['label']}" for g in scale.grades)).replace("%", "%%"))
+        kind = p.add_mutually_exclusive_group(required=True)
+        kind.add_argument("--histology", help="a tumor or cancer named in the graph, whose radiosensitivity it states")
+        kind.add_argument("--radiosensitivity", choices=scores.RADIOSENSITIVITY)
+        stab = p.add_mutually_exclusive_group()
+        stab.add_argument("--stability", choices=scores.STABILITY, help="default: stable, or from --sins")
+        stab.add_argument("--sins", type=int, help="a SINS total (0-18), read as its stability category")
+        p.add_argument("--can-tolerate-surgery", choices=("yes", "no"), default="yes")
+        return p
+    inst = scores.instrument(scores.INSTRUMENT_OF[instrument])
+    p.description = f"{inst.label}: {inst.definition} ({inst.citation})"
+    for comp in inst.components:
+        p.add_argument("--" + comp.key.replace("_", "-"), dest=comp.key, required=True, choices=[o.key for o in comp.options],
+                       metavar=comp.key.upper(),
+                       help=(f"{comp.label}: " + "; ".join(f"{o.key} = {o.label} ({o.points})" for o in comp.options)).replace("%", "%%"))
+    return p
+
+
 def _score(args: argparse.Namespace) -> int:
     from . import scores
 
-    kwargs: dict[str, Any] = {}
-    extra = list(args.extra)
-    while extra:
-        flag = extra.pop(0)
-        if not flag.startswith("--"):
-            raise scores.ScoreInputError(f"unexpected argument {flag!r}; give components as --name value")
-        name, _, value = flag[2:].partition("=")
-        if not value:
-            if not extra or extra[0].startswith("--"):
-                raise scores.ScoreInputError(f"--{name} needs a value")
-            value = extra.pop(0)
-        kwargs[name.replace("-", "_")] = value
+    if args.instrument is None:
+        print(f"usage: spinekg score {{{','.join(INSTRUMENTS)}}} [--json] --COMPONENT OPTION ...\n"
+              "`spinekg score INSTRUMENT --help` lists an instrument's components and options.",
+              file=sys.stdout if args.help else sys.stderr)
+        return 0 if args.help else USER_ERROR
+    parser = _score_parser(args.instrument)
+    opts = vars(parser.parse_args([*args.extra, *(["--help"] if args.help else [])]))
+    as_json = opts.pop("json")
     if args.instrument == "noms":
-        if "sins" in kwargs:
-            kwargs["sins"] = int(kwargs["sins"])
-        if "can_tolerate_surgery" in kwargs:
-            kwargs["can_tolerate_surgery"] = kwargs["can_tolerate_surgery"].lower() in ("yes", "true", "1")
-    fn = getattr(scores, args.instrument)
+        opts["can_tolerate_surgery"] = opts["can_tolerate_surgery"] == "yes"
+    result = getattr(scores, args.instrument)(**opts)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else str(result))
+    return 0
+
+
+def _completion(args: argparse.Namespace) -> int:
     try:
-        result = fn(**kwargs)
-    except TypeError as exc:   # an unexpected keyword: name the valid components
-        raise scores.ScoreInputError(f"{args.instrument}: {exc}".replace(f"{fn.__name__}() ", "")) from None
-    print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
+        import shtab
+    except ImportError:
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("shtab", "completion", "shell completion") from None
+    print(shtab.complete(_parser(), shell=args.shell))
     return 0
 
 
@@ -293,9 +353,9 @@ def _sparql(args: argparse.Namespace, kg: Any) -> int:
 # subcommand -> the function that runs it; those in _NO_GRAPH do not load the knowledge graph first
 COMMANDS: dict[str, Callable[..., int]] = {
     "ask": _ask, "triage": _triage, "lookup": _lookup, "sparql": _sparql, "score": _score, "viz": _viz,
-    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "build": _build,
+    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "completion": _completion, "build": _build,
 }
-_NO_GRAPH = {"_build", "_serve", "_upload", "_score"}
+_NO_GRAPH = {"_build", "_serve", "_upload", "_score", "_completion"}
 
 
 if __name__ == "__main__":

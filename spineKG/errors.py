@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 __all__ = [
-    "BudgetError", "DataError", "MissingDependencyError", "QuestionError", "ReasonerError", "ScoreInputError",
+    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QuestionError", "ReasonerError", "ScoreInputError",
     "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "suggest",
 ]
 
@@ -50,6 +50,18 @@ class UnknownTermError(SpineKGError, LookupError):
         self.term, self.suggestions, self.kind = term, list(suggestions), kind
         hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"unknown {kind or 'term'} {term!r}{hint}")
+
+
+class AmbiguousTermError(UnknownTermError):
+    """A name or code that several entities share; ``suggestions`` holds their labels.
+
+    >>> str(AmbiguousTermError("ICD10CM:D36.10", ["neurofibroma", "schwannoma"]))
+    "'ICD10CM:D36.10' names several entities: neurofibroma, schwannoma; give one of their names"
+    """
+
+    def __init__(self, term: str, suggestions: Sequence[str] = (), kind: str | None = None) -> None:
+        super().__init__(term, suggestions, kind)
+        self.args = (f"{term!r} names several entities: {', '.join(self.suggestions)}; give one of their names",)
 
 
 class QuestionError(SpineKGError, ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
+from .errors import AmbiguousTermError
 from .index import Index
 from .linking import Mention, link, tokenize
 from .model import Entity, Results
@@ -34,6 +35,7 @@ class KnowledgeGraph:
         self.store = store
         self.index = Index.from_store(store)
         self.engine = Engine(store, self.index)
+        self._xrefs: dict[str, tuple[Entity, ...]] | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.index.entities)} entities on {self.store.name}>"
@@ -51,11 +53,32 @@ class KnowledgeGraph:
         return run_sparql(self.store, query, bindings)
 
     def lookup(self, name: str | Entity, kind: str | None = None) -> Entity:
-        """The entity a label, synonym, CURIE or IRI names.
+        """The entity a label, synonym, CURIE, IRI or cross-reference code names.
 
         Raises :class:`UnknownTermError` naming the closest matches.
+
+        >>> load().lookup("MONDO:0003174").label      # a code of another vocabulary
+        'astrocytoma'
         """
+        if isinstance(name, str):
+            hits = self.xrefs().get(name.strip().casefold())
+            if hits is not None:
+                hits = tuple(e for e in hits if kind is None or kind in e.kinds)
+                if len(hits) == 1:
+                    return hits[0]
+                if hits:
+                    raise AmbiguousTermError(name, [e.label for e in hits])
         return self.index.lookup(name, kind)
+
+    def xrefs(self) -> dict[str, tuple[Entity, ...]]:
+        """Cross-reference codes (MONDO, DOID, NCIt, UMLS, ICD-10-CM, ..., case-folded) and the entities that have them."""
+        if self._xrefs is None:
+            found: dict[str, list[Entity]] = {}
+            for e in self.index.entities.values():
+                for code in e.xrefs:
+                    found.setdefault(code.casefold(), []).append(e)
+            self._xrefs = {code: tuple(sorted(es, key=lambda e: e.label)) for code, es in found.items()}
+        return self._xrefs
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         return sorted((e for e in self.index.entities.values() if kind is None or kind in e.kinds), key=lambda e: e.label)

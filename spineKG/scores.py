@@ -24,7 +24,7 @@ from .vocab import SKG
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
-__all__ = ["InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins", "tokuhashi", "tomita"]
+__all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins", "tokuhashi", "tomita"]
 
 
 class InvalidOptionError(ScoreInputError):
@@ -251,14 +251,14 @@ def _score(name: str, kg: "KnowledgeGraph | None", chosen: dict[str, Any]) -> Sc
 def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse: str, posterolateral: str,
          kg: "KnowledgeGraph | None" = None) -> ScoreResult:
     """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable."""
-    return _score("SINS", kg, dict(location=location, pain=pain, bone_lesion=bone_lesion, alignment=alignment,
+    return _score(INSTRUMENT_OF["sins"], kg, dict(location=location, pain=pain, bone_lesion=bone_lesion, alignment=alignment,
                                    collapse=collapse, posterolateral=posterolateral))
 
 
 def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, vertebral_body_mets: str | int,
               major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
     """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more."""
-    return _score("RevisedTokuhashiScore", kg, dict(
+    return _score(INSTRUMENT_OF["tokuhashi"], kg, dict(
         general_condition_kps=general_condition_kps, extraspinal_bone_mets=extraspinal_bone_mets,
         vertebral_body_mets=vertebral_body_mets, major_organ_mets=major_organ_mets, primary_site=primary_site,
         palsy_frankel=palsy_frankel))
@@ -266,9 +266,11 @@ def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, v
 
 def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
     """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care."""
-    return _score("TomitaScore", kg, dict(primary_growth=primary_growth, visceral_mets=visceral_mets, bone_mets=bone_mets))
+    return _score(INSTRUMENT_OF["tomita"], kg, dict(primary_growth=primary_growth, visceral_mets=visceral_mets, bone_mets=bone_mets))
 
 
+# the scoring functions and the instruments (in the graph) they compute
+INSTRUMENT_OF = {"sins": "SINS", "tokuhashi": "RevisedTokuhashiScore", "tomita": "TomitaScore"}
 STABILITY = ("stable", "potentially_unstable", "unstable")
 RADIOSENSITIVITY = ("radiosensitive", "radioresistant")
 

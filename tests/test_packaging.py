@@ -29,3 +29,6 @@ def test_wheel_installs_the_release_and_answers(tmp_path: Path) -> None:
                          env={**os.environ, "PYTHONPATH": str(site)})
     assert run.returncode == 0, run.stderr
     assert "astrocytoma" in run.stdout and "ependymoma" in run.stdout
+    build = subprocess.run([sys.executable, "-m", "spineKG.cli", "build"], cwd=tmp_path, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(site)})
+    assert build.returncode == 2 and "needs a source checkout" in build.stderr and "Traceback" not in build.stderr

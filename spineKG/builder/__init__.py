@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import MissingDependencyError
 from .source import SOURCE_DIR, SourceError, load_source
 
 ONTOLOGY_DIR = SOURCE_DIR.parent
@@ -44,6 +45,14 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     from .rdfxml import write_rdfxml
     from .reason import classify
 
+    if not (Path(source_dir) / "schema.yaml").is_file():
+        where = "this installed package has no ontology source" if Path(source_dir) == SOURCE_DIR else "no schema.yaml here"
+        raise SourceError(source_dir, None, f"{where}; `spinekg build` needs a source checkout of spineKG "
+                                            "(run it in a clone, or give --source SRC_DIR --out OUT_DIR)")
+    try:
+        import owlready2  # noqa: F401  (the reasoner's bridge; checked here so the message names the extra)
+    except ImportError:
+        raise MissingDependencyError("owlready2", "build", "spinekg build") from None
     src = load_source(source_dir)
     owl = build_owl(src)
     cls = classify(owl)
