@@ -318,12 +318,8 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _completion(args: argparse.Namespace) -> int:
-    try:
-        import shtab
-    except ImportError:
-        from .errors import MissingDependencyError
+    import shtab
 
-        raise MissingDependencyError("shtab", "completion", "shell completion") from None
     print(shtab.complete(_parser(), shell=args.shell))
     return 0
 
