@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--data", action="append", default=[], metavar="FILE",
                     help="an RDF file to export along with the release (repeatable)")
 
+    sub.add_parser("mcp", help="serve ask, triage, lookup, find and SPARQL to LLM agents (Model Context Protocol, stdio)",
+                   description="An MCP server over standard input and output; register the command `spinekg mcp` "
+                               "with an MCP client. Needs the mcp package: pip install 'spineKG[mcp]'.")
+
     cp = sub.add_parser("completion", help="print a shell completion script: eval \"$(spinekg completion bash)\"")
     cp.add_argument("shell", choices=("bash", "zsh", "tcsh"))
 
@@ -317,6 +321,13 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp(args: argparse.Namespace) -> int:
+    from .agent import serve
+
+    serve()
+    return 0
+
+
 def _completion(args: argparse.Namespace) -> int:
     import shtab
 
@@ -349,9 +360,9 @@ def _sparql(args: argparse.Namespace, kg: Any) -> int:
 # subcommand -> the function that runs it; those in _NO_GRAPH do not load the knowledge graph first
 COMMANDS: dict[str, Callable[..., int]] = {
     "ask": _ask, "triage": _triage, "lookup": _lookup, "sparql": _sparql, "score": _score, "viz": _viz,
-    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "completion": _completion, "build": _build,
+    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "mcp": _mcp, "completion": _completion, "build": _build,
 }
-_NO_GRAPH = {"_build", "_serve", "_upload", "_score", "_completion"}
+_NO_GRAPH = {"_build", "_serve", "_upload", "_score", "_completion", "_mcp"}
 
 
 if __name__ == "__main__":
