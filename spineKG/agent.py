@@ -61,7 +61,7 @@ def make_server(load_graph: Callable[[], "KnowledgeGraph"] | None = None) -> "MC
         return load()
 
     server: MCPServer = MCPServer("spineKG", version=__version__, instructions=INSTRUCTIONS)
-    read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
     def tool(fn: Callable[..., Any]) -> Callable[..., Any]:
         """Register a read-only tool; a user's mistake (SpineKGError) reaches the agent as the tool's error message."""

@@ -87,8 +87,8 @@ def export(kg: "KnowledgeGraph", format: str, path: str | Path | None = None) ->
 
 
 def _rdf(kg: "KnowledgeGraph", rdflib_format: str) -> str:
-    text = kg.graph.serialize(format=rdflib_format)
-    return text if isinstance(text, str) else text.decode("utf-8")
+    data = kg.graph.serialize(format=rdflib_format)
+    return data.decode("utf-8") if isinstance(data, bytes) else str(data)
 
 
 def _owl(kg: "KnowledgeGraph") -> str:
@@ -123,7 +123,7 @@ def _owl(kg: "KnowledgeGraph") -> str:
 
     def key(node: Any) -> str:       # a deterministic order for objects; blank nodes by what they hold
         if not isinstance(node, BNode):
-            return node.n3()
+            return str(node.n3())
         if node not in signature:
             signature[node] = "~" + "|".join(sorted(f"{p} {key(o)}" for p, o in by_subject.get(node, ())))
         return signature[node]

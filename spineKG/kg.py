@@ -92,7 +92,7 @@ class KnowledgeGraph:
 
         Constraint keywords: malignancy, origin, category, compartment, region, causes, caused_by,
         mechanism, arises_from, growth, demographic, risk_factor, purpose, uses, shows, indication,
-        applies_to / for_, treated_by, goal, treatment, part_of, removes, removed_by, tumor, related.
+        applies_to / ``for_``, treated_by, goal, treatment, part_of, removes, removed_by, tumor, related.
         Values are labels or synonyms ("neck", "epidural", "cancerous"); ``not_`` holds constraints the
         answers must not meet. ``typical=True`` keeps only what holds usually or always; ``rank`` is
         most_common, common, main, first_line or typical.
