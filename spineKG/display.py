@@ -122,28 +122,31 @@ def _sources(steps: Iterable[_Step]) -> list[str]:
 
 
 def results_html(results: Iterable[Answerish], caption: str = "", limit: int = MAX_ROWS) -> str:
-    """A compact HTML table of results: answer, kind, typicality, CURIE, and the evidence folded under each
-    row (each statement of its chain once, with its source as a number into the list of sources below the
-    table, or how it was derived)."""
+    """A compact HTML table of results: answer, kind (when they differ), typicality, CURIE, and the evidence
+    folded under each row (each statement of its chain once, with its source as a number into the list of
+    sources below the table, or how it was derived)."""
     items = list(results)
     numbers: dict[str, int] = {}
-    head = "".join(f"<th>{h}</th>" for h in ("#", "answer", "kind", "typicality", "id", "evidence"))
+    mixed = len({r.entity.kind for r in items}) > 1
+    columns = ("#", "answer", *(("kind",) if mixed else ()), "typicality", "id", "evidence")
+    head = "".join(f"<th>{h}</th>" for h in columns)
     body = []
     for n, r in enumerate(items[:limit], 1):
         steps = _steps(r)
         cited = [numbers.setdefault(t, len(numbers) + 1) for t in _sources(steps)]
-        shown = "".join(f"<li>{_e(s.text)} <i>[{numbers[s.source.title] if s.source else _e(s.derivation)}]</i></li>"
+        shown = "".join(f"<li>{_e(s.text)} [{numbers[s.source.title] if s.source else _e(s.derivation)}]</li>"
                         for s in steps[:MAX_STEPS])
         more = f"<li>… {len(steps) - MAX_STEPS} more</li>" if len(steps) > MAX_STEPS else ""
         summary = f"{len(steps)} statement{'s' * (len(steps) != 1)} [{', '.join(map(str, cited)) or 'no source'}]"
         evidence = f"<details><summary>{summary}</summary><ol>{shown}{more}</ol></details>" if steps else ""
-        body.append(f"<tr><td>{n}</td><td><b>{_e(r.label)}</b></td><td>{_e(r.entity.kind)}</td>"
-                    f"<td>{_e(r.typicality.replace('_', ' '))}</td><td>{_e(r.entity.curie)}</td>"
-                    f"<td>{evidence}</td></tr>")
+        kind = f"<td>{_e(r.entity.kind)}</td>" if mixed else ""
+        body.append(f"<tr><td>{n}</td><td><b>{_e(r.label)}</b></td>{kind}<td>{_e(r.typicality.replace('_', ' '))}</td>"
+                    f"<td>{_e(r.entity.curie)}</td><td>{evidence}</td></tr>")
     if len(items) > limit:
-        body.append(f'<tr><td colspan="6">… and {len(items) - limit} more</td></tr>')
-    cap = f"{len(items)} result{'s' * (len(items) != 1)}" + (f": {caption}" if caption else "")
-    sources = (f'<tr><td colspan="6"><details><summary>{len(numbers)} sources</summary><ol>'
+        body.append(f'<tr><td colspan="{len(columns)}">… and {len(items) - limit} more</td></tr>')
+    kinds = "" if mixed or caption or not items else f" ({items[0].entity.kind})"
+    cap = f"{len(items)} result{'s' * (len(items) != 1)}{kinds}" + (f": {caption}" if caption else "")
+    sources = (f'<tr><td colspan="{len(columns)}"><details><summary>{len(numbers)} sources</summary><ol>'
                + "".join(f"<li>{_e(t)}</li>" for t in numbers) + "</ol></details></td></tr>") if numbers else ""
     return (f'{_STYLE}<table class="spinekg"><caption>{_e(cap)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody><tfoot>{sources}</tfoot></table>")

