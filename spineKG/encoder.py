@@ -168,7 +168,8 @@ class MiniLMEncoder:
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        rows = self.model.encode(list(texts), convert_to_numpy=True, normalize_embeddings=True)
+        rows = self.model.encode(list(texts), convert_to_numpy=True, normalize_embeddings=True,
+                                 show_progress_bar=False)
         return np.asarray(rows, dtype=np.float32)
 
 
