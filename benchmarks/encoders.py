@@ -8,7 +8,7 @@
    the median of ``--runs`` runs, the backends taking turns, of the load + first encode (timed inside the
    process) and of the whole process (timed outside).
 2. **Speed**: ms to encode one question (median over the public competency questions, one call each), and
-   to encode every label and synonym of the ontology in one call, as linking would.
+   to encode every label and synonym of the ontology and every name of its lexicon in one call, as linking would.
 3. **Size**: the backend's model files, and the installed size of the packages it needs with all their
    dependencies (numpy, which every backend needs, included).
 4. **Accuracy** on a proxy task: each rewording in tests/data/paraphrases.yaml (id ``pub-cls-01-a`` rewords
@@ -90,8 +90,10 @@ def proxy_accuracy(enc: Encoder) -> dict[str, float]:
 
 
 def names() -> list[str]:
-    """Every label and synonym of the ontology's entities (what linking compares a mention with)."""
-    return list(dict.fromkeys(n for e in load_source().entities.values() for n in (e.label, *e.synonyms)))
+    """Every label and synonym of the ontology's entities, and the lexicon's names: what a mention is linked to."""
+    src = load_source()
+    entities = (n for e in src.entities.values() for n in (e.label, *(s.text for s in e.synonyms)))
+    return list(dict.fromkeys([*entities, *(n.text for n in src.lexicon.names)]))
 
 
 def closure(roots: list[str]) -> dict[str, int]:

@@ -6,8 +6,8 @@ The recipe, run once by a maintainer, not by the build or CI (it needs torch, ab
    pads every input to 128 tokens; padding and truncation are turned off first, or model2vec 0.10 would
    average each added word's vector over 128 positions, most of them padding.
 2. The vocabulary is the teacher's WordPiece vocabulary without its ``[unused]`` and non-ASCII tokens, plus, as
-   whole-word tokens, every word of the ontology's labels, synonyms, cues, definitions and relation words that
-   the teacher splits into pieces, so that "myelopathy" or "tumour" gets the teacher's vector for the whole
+   whole-word tokens, every word of the ontology's labels, synonyms, definitions and rules and of the lexicon's
+   names, relation phrases and cues that the teacher splits into pieces, so that "myelopathy" or "tumour" gets the teacher's vector for the whole
    word rather than the mean of its word pieces. (Adding the 20,000 most frequent English words as well, from
    wordfreq, changed nothing measurable on the paraphrase task, so the recipe leaves them out.)
 3. ``model2vec.distill.distill_from_model``: one teacher forward pass per token, PCA to ``dims`` dimensions,
@@ -60,11 +60,13 @@ class DistilReport:
 
 def _source_texts(src: OntologySource) -> Iterable[str]:
     for e in src.entities.values():
-        yield from (e.label, e.definition, *e.synonyms, *e.cues)
-    for p in src.properties.values():
-        yield from (p.label, *p.words)
+        yield from (e.label, e.definition, *(s.text for s in e.synonyms))
+    yield from (p.label for p in src.properties.values())
     for r in src.rules:
         yield from (r.label, r.definition)
+    yield from (n.text for n in src.lexicon.names)
+    for phrases in (*src.lexicon.relations.values(), *src.lexicon.cues.values()):
+        yield from phrases
 
 
 def vocabulary(src: OntologySource) -> list[str]:
