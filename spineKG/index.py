@@ -1,111 +1,184 @@
-"""The entity index: labels, synonyms, kinds and hierarchy of every class, read once from the store.
+"""The entity index: labels, names, kinds, hierarchy and the question vocabulary, read once from the store.
 
-It serves lookup by label or synonym (with suggestions for unknown names) and gives the question
-parser its vocabulary, all from the graph.
+Everything here comes from the graph: the entities with their labels, curated synonyms (with their OBO
+scope) and lexicon names (lay words, abbreviations, shorthand), the hierarchy, the relations with the
+words people use for them, the answer-kind cues, rank cues and context cues (negation, hypothesis,
+someone else's, history). It serves lookup (with suggestions for unknown names) and gives the linker
+and the interpreter their vocabulary.
 
 >>> from spineKG import load
->>> load().lookup("neck").label
+>>> idx = load().index
+>>> idx.lookup("neck").label
 'cervical spine'
+>>> idx.lookup("MONDO:0003174").label
+'astrocytoma'
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .errors import UnknownTermError, suggest
+from .errors import AmbiguousTermError, UnknownTermError, suggest
 from .model import Entity, Source
 from .store import Store
 from .terms import KINDS
 from .text import norm
 from .vocab import SKG
 
-
+__all__ = ["Index", "NameRef", "KIND_ORDER"]
 
 KIND_ORDER = tuple(kind for kind, _, _ in KINDS)
+_SCOPE = {"hasExactSynonym": "exact", "hasNarrowSynonym": "narrow", "hasBroadSynonym": "broad",
+          "hasRelatedSynonym": "related", "label": "label"}
+_REGISTER = {"OMO_0003000": "abbreviation", "OMO_0003003": "lay", "ClinicalShorthand": "shorthand"}
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """One name of an entity as the linker sees it: its scope (label, exact, narrow, broad, related) and
+    register (curated, lay, abbreviation, shorthand)."""
+
+    iri: str
+    text: str
+    scope: str = "exact"
+    register: str = "curated"
 
 
 @dataclass
 class Index:
-    entities: dict[str, Entity] = field(default_factory=dict)       # iri -> Entity
-    names: dict[str, set[str]] = field(default_factory=dict)         # normalised name -> iris
-    parents: dict[str, set[str]] = field(default_factory=dict)       # iri -> direct parents
-    ancestors: dict[str, set[str]] = field(default_factory=dict)     # iri -> all superclasses
-    cues: dict[str, set[str]] = field(default_factory=dict)          # normalised cue -> iris
-    relations: dict[str, str] = field(default_factory=dict)          # weak property iri -> label
-    relation_words: dict[str, set[str]] = field(default_factory=dict)  # normalised word -> property iris
+    """Entities, names and vocabulary of one store (see the module docstring)."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)          # iri -> Entity
+    names: dict[str, set[str]] = field(default_factory=dict)            # normalised label or exact name -> iris
+    name_refs: dict[str, list[NameRef]] = field(default_factory=dict)   # normalised name (any scope) -> its refs
+    parents: dict[str, set[str]] = field(default_factory=dict)          # iri -> direct parents
+    ancestors: dict[str, set[str]] = field(default_factory=dict)        # iri -> all superclasses
+    cues: dict[str, set[str]] = field(default_factory=dict)             # normalised cue -> category iris
+    relations: dict[str, str] = field(default_factory=dict)             # weak property iri -> label
+    relation_words: dict[str, set[str]] = field(default_factory=dict)   # normalised phrase -> weak property iris
+    inverse_words: dict[str, set[str]] = field(default_factory=dict)    # phrase for the relation read from its object
+    inverse_labels: dict[str, str] = field(default_factory=dict)        # weak property iri -> its name read backwards
+    forms: dict[str, str] = field(default_factory=dict)                 # normalised phrase -> request | share
     strict_to_weak: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     single_valued: set[str] = field(default_factory=set)
-    defined_by: dict[str, set[str]] = field(default_factory=dict)    # filler iri -> classes defined by it
-    definitions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # defined class -> (property, filler)
-    roots: dict[str, str] = field(default_factory=dict)                # kind -> its top class
+    defined_by: dict[str, set[str]] = field(default_factory=dict)       # filler iri -> classes defined by it
+    definitions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)   # defined class -> (property, filler)
+    roots: dict[str, str] = field(default_factory=dict)                 # kind -> its top class
+    rank_cues: dict[str, str] = field(default_factory=dict)             # normalised phrase -> rank key
+    context_cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # category -> direction -> cues
+    xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)     # case-folded code (MONDO:...) -> its entities
+    direct_heads: set[str] = field(default_factory=set)                 # groupings whose members are their children
     kind_order: tuple[str, ...] = KIND_ORDER
-    _descendants: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)               # kind -> its top class
+    _descendants: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _children: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store) -> "Index":
+        """Read the index from a store holding the release (nine SELECT queries)."""
         idx = cls()
-        ent: dict[str, dict] = {}
-        rows = store.select("""
+        ent: dict[str, dict[str, list[str] | str | set[str]]] = {}
+        refs: list[NameRef] = []
+        for c, p, v in store.select("""
             SELECT ?c ?p ?v WHERE {
               ?c a owl:Class .
-              VALUES ?p { rdfs:label oio:hasExactSynonym obo:IAO_0000115 skg:kind dcterms:source oio:hasDbXref skg:cue skg:directParent }
+              VALUES ?p { rdfs:label oio:hasExactSynonym oio:hasNarrowSynonym oio:hasBroadSynonym oio:hasRelatedSynonym
+                          obo:IAO_0000115 skg:kind dcterms:source oio:hasDbXref skg:cue skg:directParent skg:directMembers }
               ?c ?p ?v . FILTER(isIRI(?c))
-            }""")
-        for c, p, v in rows:
-            d = ent.setdefault(str(c), {"syn": [], "kinds": [], "xrefs": [], "cues": [], "parents": set()})
-            key = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-            if key == "label":
-                d["label"] = str(v)
-            elif key == "hasExactSynonym":
-                d["syn"].append(str(v))
+            }"""):
+            if c is None or p is None or v is None:
+                continue
+            d = ent.setdefault(c, {"syn": [], "kinds": [], "xrefs": [], "cues": [], "parents": set()})
+            key = p.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            if key in _SCOPE:
+                if key == "label":
+                    d["label"] = v
+                elif key == "hasExactSynonym":
+                    d["syn"].append(v)  # type: ignore[union-attr]
+                refs.append(NameRef(c, v, _SCOPE[key]))
             elif key == "IAO_0000115":
-                d["definition"] = str(v)
-            elif key == "kind":
-                d["kinds"].append(str(v))
+                d["definition"] = v
+            elif key in ("kind", "hasDbXref", "cue"):
+                d[{"kind": "kinds", "hasDbXref": "xrefs", "cue": "cues"}[key]].append(v)  # type: ignore[union-attr]
             elif key == "source":
-                d["source"] = str(v)
-            elif key == "hasDbXref":
-                d["xrefs"].append(str(v))
-            elif key == "cue":
-                d["cues"].append(str(v))
+                d["source"] = v
             elif key == "directParent":
-                d["parents"].add(str(v))
+                d["parents"].add(v)  # type: ignore[union-attr]
+            elif key == "directMembers":
+                idx.direct_heads.add(c)
+        registers = {(s, t): _REGISTER.get(r.rsplit("/", 1)[-1], "curated") for s, t, r in store.select("""
+            SELECT ?s ?t ?r WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedTarget ?t ; oio:hasSynonymType ?r }""")}
+        lexicon_exact: dict[str, set[str]] = {}
+        for r in refs:
+            register = registers.get((r.iri, r.text), "curated")
+            if register != "curated" and r.scope == "exact":
+                lexicon_exact.setdefault(r.iri, set()).add(r.text)
+            idx.name_refs.setdefault(norm(r.text), []).append(NameRef(r.iri, r.text, r.scope, register))
         for iri, d in ent.items():
             if "label" not in d or not d["kinds"]:
                 continue
-            kinds = tuple(sorted(d["kinds"]))
-            idx.entities[iri] = Entity(iri=iri, label=d["label"], synonyms=tuple(sorted(d["syn"])),
-                                       definition=d.get("definition", ""), kind=kinds[0] if len(kinds) == 1 else _main_kind(kinds),
-                                       kinds=kinds, source=d.get("source", ""), xrefs=tuple(sorted(d["xrefs"])))
-            idx.parents[iri] = d["parents"]
-            for name in [d["label"], *d["syn"]]:
-                for variant in _variants(name):
+            kinds = tuple(sorted(d["kinds"], key=_kind_rank))
+            label = str(d["label"])
+            curated = [s for s in d["syn"] if s not in lexicon_exact.get(iri, ())]  # type: ignore[union-attr]
+            idx.entities[iri] = Entity(iri=iri, label=label, synonyms=tuple(sorted(curated)),
+                                       definition=str(d.get("definition", "")), kind=kinds[0], kinds=kinds,
+                                       source=str(d.get("source", "")), xrefs=tuple(sorted(d["xrefs"])))
+            idx.parents[iri] = set(d["parents"])
+            for name in [label, *d["syn"]]:   # lookup: labels and exact names (curated or lexicon)
+                for variant in _variants(str(name)):
                     idx.names.setdefault(variant, set()).add(iri)
             for cue in d["cues"]:
-                idx.cues.setdefault(norm(cue), set()).add(iri)
+                idx.cues.setdefault(norm(str(cue)), set()).add(iri)
+            for code in d["xrefs"]:
+                idx.xrefs[str(code).casefold()] = (*idx.xrefs.get(str(code).casefold(), ()), iri)
+        idx.name_refs = {k: [r for r in v if r.iri in idx.entities] for k, v in idx.name_refs.items()}
+        idx.name_refs = {k: v for k, v in idx.name_refs.items() if v and k}
         for iri, e in idx.entities.items():
             idx.ancestors[iri] = idx._closure(iri)
             if not idx.parents[iri]:
-                idx.roots[e.kind] = iri
+                idx.roots.setdefault(e.kind, iri)
         for c, prop, t in store.select("""
             SELECT ?c ?p ?t WHERE { ?ax skg:derivation "definition" ; owl:annotatedSource ?c ; owl:annotatedProperty ?p ;
                                         owl:annotatedTarget ?t }"""):
-            idx.defined_by.setdefault(str(t), set()).add(str(c))
-            idx.definitions.setdefault(str(c), set()).add((str(prop), str(t)))
+            if c and prop and t:
+                idx.defined_by.setdefault(t, set()).add(c)
+                idx.definitions.setdefault(c, set()).add((prop, t))
         for s, title, kind, url in store.select("""
             SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t . OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
-            idx.sources[str(s)] = Source(str(s), str(title), str(k) if (k := kind) else "", str(url) if url else "")
+            if s and title:
+                idx.sources[s] = Source(s, title, kind or "", url or "")
         for strict, weak, label, word, single in store.select("""
             SELECT ?strict ?weak ?label ?word ?single WHERE {
               ?strict skg:weakVariant ?weak . ?weak rdfs:label ?label .
               OPTIONAL { ?strict skg:word ?word } OPTIONAL { ?weak skg:singleValued ?single } }"""):
-            idx.relations[str(weak)] = str(label)
-            idx.strict_to_weak[str(strict)] = str(weak)
+            if not (strict and weak and label):
+                continue
+            idx.relations[weak] = label
+            idx.strict_to_weak[strict] = weak
             if word is not None:
-                idx.relation_words.setdefault(norm(str(word)), set()).add(str(weak))
+                idx.relation_words.setdefault(norm(word), set()).add(weak)
             if single is not None:
-                idx.single_valued.add(str(weak))
+                idx.single_valued.add(weak)
+        for weak, p, value in store.select("""
+            SELECT ?weak ?p ?v WHERE { ?strict skg:weakVariant ?weak . ?weak ?p ?v .
+                                       VALUES ?p { skg:inverseWord skg:inverseLabel } }"""):
+            if weak and p and value:
+                if p.endswith("inverseLabel"):
+                    idx.inverse_labels[weak] = value
+                else:
+                    idx.inverse_words.setdefault(norm(value), set()).add(weak)
+        for form, value in store.select("SELECT ?k ?v WHERE { ?n a skg:QuestionForm ; rdfs:label ?k ; skg:cue ?v }"):
+            if form and value:
+                idx.forms[norm(value)] = form
+        for key, value in store.select("SELECT ?k ?v WHERE { ?n a skg:RankCue ; skg:rankKey ?k ; skg:cue ?v }"):
+            if key and value:
+                idx.rank_cues[norm(value)] = key
+        for cat, direction, value in store.select("""
+            SELECT ?k ?d ?v WHERE { ?n a skg:ContextCategory ; rdfs:label ?k ; ?d ?v .
+                                    VALUES ?d { skg:precedingCue skg:followingCue skg:pseudoCue skg:terminationCue } }"""):
+            if cat and direction and value:
+                d_name = direction.rsplit("/", 1)[-1].removesuffix("Cue")
+                idx.context_cues.setdefault(cat, {}).setdefault(d_name, []).append(value)
         return idx
 
     def _closure(self, iri: str) -> set[str]:
@@ -118,26 +191,44 @@ class Index:
                 todo.extend(self.parents.get(x, ()))
         return out
 
-    # ------------------------------------------------------------------ lookup
+    # ------------------------------------------------------------------ hierarchy
     def is_a(self, iri: str, ancestor: str) -> bool:
+        """Whether ``iri`` is ``ancestor`` or one of its subclasses."""
         return iri == ancestor or ancestor in self.ancestors.get(iri, ())
 
     def descendants(self, iri: str) -> set[str]:
+        """Every subclass of a class (not the class itself)."""
         if iri not in self._descendants:
             self._descendants[iri] = frozenset(e for e, anc in self.ancestors.items() if iri in anc)
         return set(self._descendants[iri])
 
     def children(self, iri: str) -> set[str]:
-        return {e for e, ps in self.parents.items() if iri in ps}
+        """The direct subclasses of a class."""
+        if iri not in self._children:
+            self._children[iri] = frozenset(e for e, ps in self.parents.items() if iri in ps)
+        return set(self._children[iri])
 
+    def is_category(self, iri: str) -> bool:
+        """Whether a class has subclasses (it names a kind of answer, as "imaging tests" does)."""
+        return bool(self.children(iri))
+
+    def root_of(self, iri: str) -> str:
+        """The top class of an entity's kind."""
+        return self.roots.get(self.entities[iri].kind, iri)
+
+    # ------------------------------------------------------------------ lookup
     def find(self, name: str) -> set[str]:
+        """The entities a label or exact name (curated or lexicon) names exactly."""
         for variant in _variants(name):
             if variant in self.names:
                 return set(self.names[variant])
         return set()
 
-    def lookup(self, name: str, kind: str | None = None) -> Entity:
-        """The entity a label, synonym, CURIE or IRI names; raise UnknownTermError with suggestions."""
+    def lookup(self, name: "str | Entity", kind: str | None = None) -> Entity:
+        """The entity a label, synonym, CURIE, IRI or mapped code (``MONDO:0016698``) names.
+
+        Raises :class:`~spineKG.errors.UnknownTermError` naming the closest matches.
+        """
         if isinstance(name, Entity):
             return name
         text = str(name).strip()
@@ -145,11 +236,23 @@ class Index:
             text = str(SKG) + text[4:]
         if text in self.entities:
             return self.entities[text]
+        shared = [i for i in self.xrefs.get(text.casefold(), ()) if not kind or kind in self.entities[i].kinds]
+        if len(shared) == 1:
+            return self.entities[shared[0]]
+        if shared:
+            raise AmbiguousTermError(text, sorted(self.entities[i].label for i in shared))
         iris = self.find(text)
         if kind:
-            iris = {i for i in iris if kind in self.entities[i].kinds} or (set() if iris else iris)
+            iris = {i for i in iris if kind in self.entities[i].kinds}
         if iris:
             return self.entities[self.best(iris, text)]
+        # a narrower, broader or related name (a lay word, an abbreviation) names an entity if it names only one
+        loose = {r.iri for v in _variants(text) for r in self.name_refs.get(v, ())
+                 if not kind or kind in self.entities[r.iri].kinds}
+        if len(loose) == 1:
+            return self.entities[loose.pop()]
+        if loose:
+            raise AmbiguousTermError(text, sorted(self.entities[i].label for i in loose))
         raise UnknownTermError(str(name), self.suggest(text, kind), kind)
 
     def best(self, iris: set[str] | frozenset[str], text: str) -> str:
@@ -169,9 +272,9 @@ class Index:
         return out[:n]
 
 
-def _main_kind(kinds: tuple[str, ...]) -> str:
-    """Of an entity's kinds, the first in the schema's order."""
-    return min(kinds, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
+def _kind_rank(kind: str) -> int:
+    """A kind's position in the schema's order (an entity's first kind is its main one)."""
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
 def _variants(name: str) -> list[str]:

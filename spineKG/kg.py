@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
-from .errors import AmbiguousTermError
 from .index import Index
-from .linking import Mention, link, tokenize
+from .linking import Mention, tokenize
 from .model import Entity, Results
 from .query import Engine
 from .store import Store
@@ -22,10 +21,10 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-    from .ask import Answer
     from .export import Format
+    from .model import Answer
     from .query import Rows
-    from .triage import TriageResult
+    from .model import TriageResult
     from .views.draw import Drawing
 
 class KnowledgeGraph:
@@ -35,7 +34,6 @@ class KnowledgeGraph:
         self.store = store
         self.index = Index.from_store(store)
         self.engine = Engine(store, self.index)
-        self._xrefs: dict[str, tuple[Entity, ...]] | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {len(self.index.entities)} entities on {self.store.name}>"
@@ -60,31 +58,27 @@ class KnowledgeGraph:
         >>> load().lookup("MONDO:0003174").label      # a code of another vocabulary
         'astrocytoma'
         """
-        if isinstance(name, str):
-            hits = self.xrefs().get(name.strip().casefold())
-            if hits is not None:
-                hits = tuple(e for e in hits if kind is None or kind in e.kinds)
-                if len(hits) == 1:
-                    return hits[0]
-                if hits:
-                    raise AmbiguousTermError(name, [e.label for e in hits])
         return self.index.lookup(name, kind)
 
     def xrefs(self) -> dict[str, tuple[Entity, ...]]:
-        """Cross-reference codes (MONDO, DOID, NCIt, UMLS, ICD-10-CM, ..., case-folded) and the entities that have them."""
-        if self._xrefs is None:
-            found: dict[str, list[Entity]] = {}
-            for e in self.index.entities.values():
-                for code in e.xrefs:
-                    found.setdefault(code.casefold(), []).append(e)
-            self._xrefs = {code: tuple(sorted(es, key=lambda e: e.label)) for code, es in found.items()}
-        return self._xrefs
+        """Cross-reference codes (MONDO, DOID, NCIt, UMLS, ICD-10-CM, ..., case-folded) and the entities that have them.
+
+        >>> [e.label for e in load().xrefs()["mondo:0003174"]]
+        ['astrocytoma']
+        """
+        return {code: tuple(sorted((self.index.entities[i] for i in iris), key=lambda e: e.label))
+                for code, iris in self.index.xrefs.items()}
 
     def entities(self, kind: str | None = None) -> list[Entity]:
         return sorted((e for e in self.index.entities.values() if kind is None or kind in e.kinds), key=lambda e: e.label)
 
     def link(self, text: str) -> list[Mention]:
-        return link(self.index, tokenize(text), text)
+        """The entities a text names, where it names them (see :mod:`spineKG.linking`).
+
+        >>> [m.text for m in load().link("pins and needles in both legs")]
+        ['pins and needles', 'both legs']
+        """
+        return self.engine.linker.link(tokenize(text), text)
 
     # ------------------------------------------------------------------ typed queries
     def find(self, kind: Kind = "tumors", **options: Unpack[Options]) -> Results:
@@ -163,17 +157,31 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ questions and triage
     def ask(self, question: str) -> "Answer":
-        """Answer a question in plain English; see :mod:`spineKG.ask`."""
+        """Answer a question in plain English, or raise QuestionError; see :mod:`spineKG.ask`."""
         from .ask import ask
 
-        return ask(self, question)
+        return ask(self.engine, question)
 
     def triage(self, **inputs: Any) -> "TriageResult":
-        """Apply the when-to-see-a-doctor rules (data in the graph) to a patient description."""
+        """How soon to be seen, and by whom, for a described patient with back pain (rules are data in the
+        graph); see :func:`spineKG.triage.triage` for the inputs.
+
+        >>> load().triage(age=45, pain_days=3, neuro_signs=["saddle numbness"]).tier.key
+        'emergency'
+        """
         from .triage import triage
 
-        return triage(self, **inputs)
+        return triage(self.engine, **inputs)
 
+    def triage_text(self, text: str) -> "TriageResult":
+        """Triage a patient's own words or a clinician's note, read with clinical NLP (see :mod:`spineKG.triage`).
+
+        >>> load().triage_text("72 y/o, 1 week new thoracic back pain, worse at night").tier.key
+        'soon'
+        """
+        from .triage import triage_text
+
+        return triage_text(self.engine, text)
 
 def connect(query_url: str, update_url: str | None = None, graph: str | None = None) -> KnowledgeGraph:
     """The knowledge graph in a SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) that

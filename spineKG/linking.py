@@ -1,73 +1,184 @@
-"""Entity linking: find the ontology's labels and synonyms in free text (longest match first).
+"""Entity linking: find the graph's names (labels, synonyms, lexicon words) in free text.
+
+Exact matching is multi-pattern (pyahocorasick over the normalised words, leftmost-longest, every scope of
+name: label, exact, narrow, broad, related); words it leaves over that look like a misspelt name word
+("simptoms", "mielopathy") are corrected with rapidfuzz and matched again, and the mention says so.
 
 >>> from spineKG import load
->>> [m.text for m in load().link("which tumors cause myelopathy in the neck")]
-['tumors', 'myelopathy', 'neck']
+>>> kg = load()
+>>> [m.text for m in kg.link("which tumors cause mielopathy in the neck")]
+['tumors', 'mielopathy', 'neck']
+>>> kg.link("which tumors cause mielopathy in the neck")[1].match
+'fuzzy'
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .index import Index
 from .text import POSSESSIVES, contractions, singular, spelling
 
-MAX_WORDS = 12
-_TOKEN = re.compile(r"[a-z0-9]+%?")
-# words a label may not consist of alone: too common in questions to name an entity
-_WEAK_NAMES = {"in", "a", "the", "for", "with", "when", "how", "who", "where", "which", "what", "it", "is", "are",
-               "do", "does", "can", "to", "of", "and", "or", "my", "i", "be"}
+if TYPE_CHECKING:
+    import ahocorasick
+
+    from .index import Index, NameRef
+
+__all__ = ["Linker", "Mention", "Token", "tokenize"]
+
+_TOKEN = re.compile(r"[a-z0-9]+%?")   # as spineKG.text.words splits names
+_SENTENCE_END = re.compile(r"[.?!;]+(?=\s|$)|\n")
+# words that may not be a name on their own: too common in questions to name an entity
+_WEAK_NAMES = frozenset({"in", "a", "the", "for", "with", "when", "how", "who", "where", "which", "what", "it", "is",
+                         "are", "do", "does", "can", "to", "of", "and", "or", "my", "i", "be", "on", "at", "as", "by"})
+_SCOPE_ORDER = ("label", "exact", "narrow", "broad", "related")
 
 
 @dataclass(frozen=True)
 class Token:
-    word: str      # normalised (lower case, singular)
+    """A word of a text: normalised (lower case, American spelling, singular), as written, where it is."""
+
+    word: str
     raw: str
-    start: int     # character offsets in the original text
+    start: int      # character offsets in the original text
     end: int
+    sentence: int = 0
 
 
 @dataclass(frozen=True)
 class Mention:
-    start: int     # token positions [start, end)
+    """Words of a text that name one or more entities."""
+
+    start: int      # token positions [start, end)
     end: int
     text: str
     iris: frozenset[str]
+    scope: str = "label"        # the closest scope among the names matched: label, exact, narrow, broad, related
+    register: str = "curated"   # curated, lay, abbreviation, shorthand
+    match: str = "exact"        # exact or fuzzy (a misspelt word corrected)
+    sentence: int = 0
+
+    @property
+    def score(self) -> float:
+        """How sure the link is, from 1 (a label, exactly) down."""
+        base = {"label": 1.0, "exact": 1.0, "narrow": 0.9, "broad": 0.8, "related": 0.75}[self.scope]
+        return base * (0.85 if self.match == "fuzzy" else 1.0)
 
 
 def tokenize(text: str) -> list[Token]:
-    low = text.lower().replace("’", "'")
+    """The words of a text with their sentence numbers ("can't" is read as "can not")."""
+    low = text.lower().replace("’", "'").replace("‘", "'")
+    cuts = [m.end() for m in _SENTENCE_END.finditer(low)]
     found = list(_TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")))
-    spelled = contractions([singular(spelling(m.group())) for m in found])   # "can't" -> can not
-    return [Token(w, found[n].group(), found[n].start(), found[n].end()) for w, n in spelled]
+    spelled = contractions([singular(spelling(m.group())) for m in found])
+    out = []
+    for w, n in spelled:
+        m = found[n]
+        sentence = sum(1 for c in cuts if c <= m.start())
+        out.append(Token(w, m.group(), m.start(), m.end(), sentence))
+    return out
 
 
-def link(index: Index, tokens: list[Token], text: str) -> list[Mention]:
-    """Greedy longest-match linking of token spans to entity names."""
-    out: list[Mention] = []
-    i = 0
-    while i < len(tokens):
-        found = None
-        if tokens[i].word in POSSESSIVES:
-            i += 1
-            continue
-        for j in range(min(len(tokens), i + MAX_WORDS), i, -1):
-            phrase = " ".join(t.word for t in tokens[i:j] if t.word not in POSSESSIVES)
-            if j - i == 1 and phrase in _WEAK_NAMES:
+class Linker:
+    """Links text to the entities of an index (built once per index)."""
+
+    def __init__(self, index: "Index") -> None:
+        self.index = index
+
+    @cached_property
+    def _automaton(self) -> "ahocorasick.Automaton":
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for name, refs in self.index.name_refs.items():
+            words = [w for w in name.split() if w not in POSSESSIVES]
+            if not words or (len(words) == 1 and words[0] in _WEAK_NAMES):
                 continue
-            iris = index.names.get(phrase)
-            if iris:
-                found = Mention(i, j, text[tokens[i].start:tokens[j - 1].end], frozenset(iris))
-                break
-        if found:
-            out.append(found)
-            i = found.end
-        else:
-            i += 1
-    return _ellipsis(index, tokens, text, out)
+            key = " " + " ".join(words) + " "
+            auto.add_word(key, (len(words), key, tuple(refs)))
+        auto.make_automaton()
+        return auto
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of every name, cue and relation phrase (the words a misspelling is corrected to)."""
+        words: set[str] = set()
+        for phrase in [*self.index.name_refs, *self.index.cues, *self.index.relation_words, *self.index.rank_cues]:
+            words.update(phrase.split())
+        return frozenset(w for w in words if len(w) >= 4 and w.isalpha())
+
+    def link(self, tokens: list[Token], text: str) -> list[Mention]:
+        """Mentions of entities, leftmost-longest, with misspelt name words corrected."""
+        words = [t.word for t in tokens]
+        mentions = self._exact(tokens, words, text, "exact")
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        fixed = list(words)
+        changed = False
+        for i, w in enumerate(words):
+            if i not in covered and (c := self.correct(w)) is not None:
+                fixed[i], changed = c, True
+        if changed:   # match again with the corrected words; the mentions holding one are fuzzy
+            fuzzy_at = {i for i, (a, b) in enumerate(zip(words, fixed)) if a != b}
+            mentions = [m if fuzzy_at & set(range(m.start, m.end)) else _with(m, match="exact")
+                        for m in self._exact(tokens, fixed, text, "fuzzy")]
+        return _ellipsis(self.index, tokens, text, mentions)
+
+    def correct(self, word: str) -> str | None:
+        """The name word a word is a misspelling of: close to one (rapidfuzz) and itself no English word (the
+        English dictionary of pyspellchecker, read only when a correction is proposed)."""
+        if len(word) < 5 or not word.isalpha() or word in self.vocabulary:
+            return None
+        from rapidfuzz import fuzz, process
+
+        found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        if not found or word in self._english or singular(word) in self._english:
+            return None
+        return str(found[0])
+
+    @cached_property
+    def _english(self) -> frozenset[str]:
+        from spellchecker import SpellChecker
+
+        return frozenset(SpellChecker(distance=1).word_frequency.keys())
+
+    def _exact(self, tokens: list[Token], words: list[str], text: str, how: str) -> list[Mention]:
+        keep = [i for i, w in enumerate(words) if w not in POSSESSIVES]   # "my bladder" matches "bladder"
+        line = " " + " ".join(words[i] for i in keep) + " "
+        starts = {}   # character offset in `line` -> token position
+        pos = 1
+        for k, i in enumerate(keep):
+            starts[pos] = k
+            pos += len(words[i]) + 1
+        spans: list[tuple[int, int, tuple["NameRef", ...]]] = []
+        for end_char, (n, key, refs) in self._automaton.iter(line):
+            begin = end_char - len(key) + 2
+            if begin in starts:
+                k = starts[begin]
+                spans.append((k, k + n, refs))
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        out: list[Mention] = []
+        last = 0
+        for k0, k1, refs in spans:
+            if k0 < last:
+                continue
+            a, b = keep[k0], keep[k1 - 1] + 1
+            best = min(refs, key=lambda r: _SCOPE_ORDER.index(r.scope))
+            scope_refs = [r for r in refs if r.scope == best.scope]
+            out.append(Mention(a, b, text[tokens[a].start:tokens[b - 1].end], frozenset(r.iri for r in refs),
+                               best.scope, best.register if len(scope_refs) else "curated", how, tokens[a].sentence))
+            last = k1
+        return out
 
 
-def _ellipsis(index: Index, tokens: list[Token], text: str, mentions: list[Mention]) -> list[Mention]:
+def _with(m: Mention, **changes: str) -> Mention:
+    fields = {"start": m.start, "end": m.end, "text": m.text, "iris": m.iris, "scope": m.scope,
+              "register": m.register, "match": m.match, "sentence": m.sentence}
+    fields.update(changes)
+    return Mention(**fields)  # type: ignore[arg-type]
+
+
+def _ellipsis(index: "Index", tokens: list[Token], text: str, mentions: list[Mention]) -> list[Mention]:
     """'slow or fast growing', 'cervical or thoracic spine': a word before 'or'/'and' that names something
     only with the words shared from the mention after it."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
@@ -78,7 +189,10 @@ def _ellipsis(index: Index, tokens: list[Token], text: str, mentions: list[Menti
             continue
         for shared in range(1, m.end - m.start):
             phrase = " ".join([tokens[k].word] + [t.word for t in tokens[m.end - shared:m.end]])
-            if phrase in index.names:
-                extra.append(Mention(k, k + 1, text[tokens[k].start:tokens[k].end], frozenset(index.names[phrase])))
+            refs = index.name_refs.get(phrase)
+            if refs:
+                extra.append(Mention(k, k + 1, text[tokens[k].start:tokens[k].end], frozenset(r.iri for r in refs),
+                                     refs[0].scope, refs[0].register, "exact", tokens[k].sentence))
                 break
     return sorted(mentions + extra, key=lambda m: m.start)
+

@@ -257,3 +257,173 @@ class Query:
                        "min_typicality": c.min_typicality, "rank": c.rank} for c in self.constraints],
             "min_typicality": self.min_typicality, "rank": self.rank,
         }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One constraint of an interpretation, as the question named it."""
+
+    text: str                       # the words of the question it came from
+    targets: tuple[str, ...]        # labels of the entities it names
+    relation: str                   # the relation's name, read from the answer ("causes", "treated by")
+    negated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "targets": list(self.targets), "relation": self.relation, "not": self.negated}
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """How a question was read: the canonical sentence of the typed query it became, its parts, and how sure."""
+
+    canonical: str                                  # the question in spineKG's own words
+    shape: str                                      # list | yesno | value | choice | share | triage
+    answer_kind: str                                # label of the kind of answer
+    confidence: float                               # calibrated probability that this reading is the right one
+    constraints: tuple[Reading, ...] = ()
+    rank: str | None = None
+    mentions: tuple[str, ...] = ()                  # the words linked to entities
+    not_used: tuple[str, ...] = ()                  # entities named but not used as a constraint, and why
+    alternatives: tuple[str, ...] = ()              # the next readings, best first
+    sparql: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"canonical": self.canonical, "shape": self.shape, "answer_kind": self.answer_kind,
+                "confidence": round(self.confidence, 3), "constraints": [c.to_dict() for c in self.constraints],
+                "rank": self.rank, "mentions": list(self.mentions), "not_used": list(self.not_used),
+                "alternatives": list(self.alternatives), "sparql": self.sparql}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a question: results (entities, or values such as "yes", "slow-growing", "20%"), the
+    interpretation that produced them, and, for a patient's story, the triage of it."""
+
+    question: str
+    results: tuple[Result, ...]
+    interpretation: Interpretation
+    triage: "TriageResult | None" = None
+    query: Query | None = None
+
+    @property
+    def answers(self) -> tuple[Result, ...]:
+        return self.results
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.label for r in self.results]
+
+    @property
+    def confidence(self) -> float:
+        return self.interpretation.confidence
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"question": self.question, "answers": [r.to_dict() for r in self.results],
+                             "interpretation": self.interpretation.to_dict()}
+        if self.triage is not None:
+            d["triage"] = self.triage.to_dict()
+        return d
+
+    def __str__(self) -> str:
+        from .render import answer_text
+
+        return answer_text(self)
+
+
+NOT_A_MEDICAL_DEVICE = ("spineKG is a reference and teaching tool, not a medical device: it does not replace a "
+                        "clinician's judgement. If in doubt, seek medical help.")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A triage tier: how soon to be seen, what to do, and what would change the advice."""
+
+    entity: Entity
+    key: str            # emergency | urgent | soon | self_care
+    order: int          # higher is more urgent
+    advice: str
+    safety_net: str
+    level: Entity       # the article's level this tier carries out (immediate evaluation, doctor visit, self-care)
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    """A rule of when to see a doctor, as data in the graph."""
+
+    iri: str
+    label: str
+    definition: str
+    tier: Tier
+    any: tuple[str, ...] = ()
+    all: tuple[str, ...] = ()
+    cancer: bool = False
+    pain: tuple[str, ...] = ()
+    older_than: int | None = None
+    younger_than: int | None = None
+    min_pain_days: int | None = None
+    specialists: tuple[Entity, ...] = ()
+    source: Source | None = None
+    also: Source | None = None
+    question: str = ""
+
+    @property
+    def default(self) -> bool:
+        return not (self.any or self.all or self.cancer or self.pain or self.older_than is not None
+                    or self.younger_than is not None or self.min_pain_days is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iri": self.iri, "label": self.label, "definition": self.definition, "tier": self.tier.key,
+                "source": self.source.title if self.source else None, "also": self.also.title if self.also else None}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a patient description names, and how: present, negated, someone else's, hypothetical, past, or
+    only possible (a loose or corrected match)."""
+
+    entity: Entity
+    words: str
+    status: str = "present"    # present | possible | negated | family | hypothetical | past
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"finding": self.entity.label, "words": self.words, "status": self.status}
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """How soon to be seen and by whom, the rules that decided it, and how the description was read."""
+
+    tier: Tier
+    rule: TriageRule                          # the deciding rule (the highest tier; the first of its rules)
+    fired: tuple[TriageRule, ...]             # every rule that applies
+    findings: tuple[Finding, ...] = ()
+    specialists: tuple[Entity, ...] = ()
+    questions: tuple[str, ...] = ()           # what to ask to settle a possible red flag
+    inputs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)   # the reading (age, days ...)
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def urgency(self) -> str:
+        """The article's three levels: immediate, see_doctor or self_care."""
+        return {"ImmediateEvaluation": "immediate", "DoctorVisit": "see_doctor"}.get(self.tier.level.id, "self_care")
+
+    @property
+    def level(self) -> Entity:
+        return self.tier.entity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tier": self.tier.key, "tier_label": self.tier.entity.label, "urgency": self.urgency,
+            "level": self.tier.level.label, "advice": self.tier.advice, "safety_net": self.tier.safety_net,
+            "specialists": [s.label for s in self.specialists],
+            "rule": self.rule.to_dict(), "rules": [r.to_dict() for r in self.fired],
+            "findings": [f.to_dict() for f in self.findings], "questions": list(self.questions),
+            "reading": {k: v for k, v in self.inputs.items() if v not in (None, [], ())},
+            "ignored": list(self.ignored), "disclaimer": NOT_A_MEDICAL_DEVICE,
+        }
+
+    def __str__(self) -> str:
+        from .render import triage_text
+
+        return triage_text(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["POSSESSIVES", "contractions", "norm", "singular", "spelling", "words"]
+__all__ = ["POSSESSIVES", "contractions", "norm", "plural", "singular", "spelling", "words"]
 
 _SPELLING = (("tumour", "tumor"), ("haem", "hem"), ("behaviour", "behavior"), ("anaesth", "anesth"),
              ("orthopaed", "orthoped"), ("oedema", "edema"), ("faec", "fec"), ("paralys", "paralys"))
@@ -65,3 +65,24 @@ def words(text: str) -> list[str]:
 def norm(text: str) -> str:
     """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder')."""
     return " ".join(w for w in words(text) if w not in POSSESSIVES)
+
+
+def plural(label: str) -> str:
+    """A label in the plural, for stating a question ("spinal tumor" -> "spinal tumors"; the head word of
+    "characteristic of spinal tumor pain" -> "characteristics of spinal tumor pain").
+
+    >>> plural("spinal tumor"), plural("urgency"), plural("characteristic of spinal tumor pain")
+    ('spinal tumors', 'urgencies', 'characteristics of spinal tumor pain')
+    """
+    head, sep, rest = label.partition(" of ")
+    words = head.split(" ")
+    last = words[-1]
+    if not last or last[-1] == "s" or not last.isalpha() or last.isupper():
+        return label
+    if last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
+        last = last[:-1] + "ies"
+    elif last.endswith(("x", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join([*words[:-1], last]) + (sep + rest if sep else "")

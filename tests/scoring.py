@@ -135,7 +135,7 @@ def score_triage(kg: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for v in items:
         t0 = time.perf_counter()
         try:
-            got = kg.triage_text(v["text"]).tier
+            got = kg.triage_text(v["text"]).tier.key
             error = ""
         except Exception as exc:  # noqa: BLE001
             got, error = "", f"{type(exc).__name__}: {exc}"

@@ -1,4 +1,5 @@
-"""Plain-English questions: answers with evidence, the JSON contract, and clear errors for bad input."""
+"""Plain-English questions: answers with evidence and the interpretation that produced them, answer shapes
+(lists, yes/no, values, choices, shares), calibrated abstention, and clear errors for bad input."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ import sys
 import pytest
 
 import spineKG
-from spineKG.ask import QuestionError
+from spineKG.errors import QuestionError
 
 
 def names(answer) -> set[str]:
@@ -21,54 +22,87 @@ def test_answer_dict_contract(kg: spineKG.KnowledgeGraph) -> None:
     assert {"label", "synonyms", "iri", "kind", "evidence"} <= set(first)
     assert first["label"] in ("astrocytoma", "ependymoma") and first["kind"] == "tumor"
     assert first["evidence"][0]["chain"] and first["evidence"][0]["chain"][0]["source"]
-    assert "SELECT" in d["interpretation"]["sparql"]
-    assert d["interpretation"]["query"]["where"]
+    i = d["interpretation"]
+    assert "SELECT" in i["sparql"] and i["shape"] == "list" and 0.5 <= i["confidence"] <= 1
+    assert "myelopathy" in i["canonical"] and "cervical spine" in i["canonical"]
+    assert {c["relation"] for c in i["constraints"]} >= {"cause"}
     json.dumps(d)
 
 
 @pytest.mark.parametrize("question,include,exclude", [
     ("which scans don't use a radioactive tracer", {"MRI", "CT scan"}, {"PET scan", "bone scan"}),
-    ("Which treatments are not drugs?", {"surgery", "radiation therapy"}, {"opioids", "chemotherapy"}),
     ("Which spinal tumors are not cancerous?", {"hemangioma", "schwannoma"}, {"osteosarcoma", "multiple myeloma"}),
+    ("Which imaging tests other than MRI can be used?", {"CT scan", "PET scan"}, {"MRI"}),
 ])
-def test_negation(kg: spineKG.KnowledgeGraph, question: str, include: set[str], exclude: set[str]) -> None:
+def test_negation_and_exclusion(kg: spineKG.KnowledgeGraph, question: str, include: set[str], exclude: set[str]) -> None:
     got = names(kg.ask(question))
     assert include <= got and not got & exclude
 
 
-def test_three_constraints_and_synonyms(kg: spineKG.KnowledgeGraph) -> None:
-    got = names(kg.ask("Which cancerous primary tumors are epidural?"))
-    assert {"osteosarcoma", "multiple myeloma"} <= got and not got & {"metastatic spinal tumor", "hemangioma"}
-    neck = names(kg.ask("what tumours cause myelopathy in the neck"))
-    assert {"astrocytoma", "ependymoma"} <= neck
+@pytest.mark.parametrize("question,answer", [
+    ("Are meningiomas usually benign?", "yes"),
+    ("Is a hemangioma cancerous?", "no"),
+])
+def test_yes_no(kg: spineKG.KnowledgeGraph, question: str, answer: str) -> None:
+    a = kg.ask(question)
+    assert a.labels == [answer] and a.interpretation.shape == "yesno"
 
 
-def test_share_in_percent(kg: spineKG.KnowledgeGraph) -> None:
-    a = kg.ask("What share of spinal tumors is in the thoracic spine?")
-    assert [r["label"] for r in a.to_dict()["answers"]] == ["70%"]
+def test_values_and_choices(kg: spineKG.KnowledgeGraph) -> None:
+    assert "slow-growing" in names(kg.ask("How fast do intradural-extramedullary tumors usually grow?"))
+    got = names(kg.ask("vertebral haemangioma: benign or malignant?"))
+    assert "benign" in got and "malignant" not in got
 
 
-def test_urgency_and_specialists(kg: spineKG.KnowledgeGraph) -> None:
-    assert names(kg.ask("I have back pain with fever and chills. How soon should I see a doctor?")) == {"immediate medical evaluation"}
-    assert names(kg.ask("Which doctors should I see about back pain that has lasted three weeks despite rest?")) == {
-        "neurosurgeon", "orthopedic spine surgeon"}
+def test_shares_and_comparisons(kg: spineKG.KnowledgeGraph) -> None:
+    assert names(kg.ask("What percentage of spinal tumors are in the lumbar spine?")) == {"20%"}
+    small = names(kg.ask("Which regions of the spine hold less than a quarter of spinal tumours?"))
+    assert {"lumbar spine", "cervical spine"} <= small and "thoracic spine" not in small
+
+
+def test_clinicians_shorthand_and_typos(kg: spineKG.KnowledgeGraph) -> None:
+    assert {"astrocytoma", "ependymoma"} <= names(kg.ask("commonest IMSCT histologies?"))
+    assert {"astrocytoma", "ependymoma"} <= names(kg.ask("which tumours cause mielopathy in the cervicl spine"))
+
+
+def test_a_story_before_the_question(kg: spineKG.KnowledgeGraph) -> None:
+    a = kg.ask("My neurologist says I have a meningioma pressing on my cord. How fast does it grow?")
+    assert "slow-growing" in a.labels
+
+
+@pytest.mark.parametrize("question", [
+    "What is the five-year survival rate for spinal metastases?",
+    "How much does an MRI cost in the United States?",
+    "What dose of dexamethasone is given for cord compression?",
+    "What is the capital of France?",
+    "'; DROP TABLE tumors; --",
+    "¿Qué tumores causan mielopatía en la columna cervical?",
+])
+def test_out_of_scope_questions_are_declined_with_suggestions(kg: spineKG.KnowledgeGraph, question: str) -> None:
+    with pytest.raises(QuestionError) as err:
+        kg.ask(question)
+    assert "can't" in str(err.value) or "English" in str(err.value)
+
+
+def test_abstention_names_the_closest_readings(kg: spineKG.KnowledgeGraph) -> None:
+    with pytest.raises(QuestionError) as err:
+        kg.ask("tumors prognosis survival months median")
+    assert err.value.suggestions or "not recognised" in str(err.value)
 
 
 @pytest.mark.parametrize("question,reason", [
-    ("", "empty"),
-    ("   \n\t ", "empty"),
-    ("asdf qwerty zxcv", "not recognised: asdf"),
-    ("x" * 100_000, "characters long"),
-    ("¿Qué tumores causan mielopatía en la columna cervical?", "English"),
+    ("", "empty"), ("   \n\t ", "empty"), ("x" * 100_000, "characters long"),
     ("Какие опухоли вызывают миелопатию?", "English"),
-    ("Tell me about the weather in Paris", "Could not"),
 ])
-def test_uninterpretable_questions_get_a_clear_message(kg: spineKG.KnowledgeGraph, question: str, reason: str) -> None:
-    with pytest.raises(QuestionError) as err:
+def test_unreadable_input_gets_a_clear_message(kg: spineKG.KnowledgeGraph, question: str, reason: str) -> None:
+    with pytest.raises(QuestionError, match=reason):
         kg.ask(question)
-    msg = str(err.value)
-    assert reason in msg
-    assert "For example:" in msg and "Which tumors cause myelopathy" in msg
+
+
+def test_a_red_flag_in_a_story_is_never_ignored(kg: spineKG.KnowledgeGraph) -> None:
+    """An informational question in a patient's story with a red flag carries the triage of the story."""
+    a = kg.ask("I have back pain and I can't feel the toilet paper when I wipe. Which tests will they do?")
+    assert a.triage is not None and a.triage.tier.key == "emergency"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -80,18 +114,23 @@ def test_cli_ask_prints_a_readable_answer_with_evidence() -> None:
     assert out.returncode == 0, out.stderr
     assert "* astrocytoma" in out.stdout and "* ependymoma" in out.stdout
     assert "spinal cord compression causes myelopathy" in out.stdout
-    assert "section 'Intramedullary Tumor'" in out.stdout
+    assert "Read as:" in out.stdout and "confidence" in out.stdout
 
 
-def test_cli_ask_json() -> None:
+def test_cli_ask_json_shows_the_interpretation() -> None:
     out = run_cli("ask", "--json", "which tumors cause myelopathy in the cervical spine")
     assert out.returncode == 0
     d = json.loads(out.stdout)
     assert {"astrocytoma", "ependymoma"} <= {a["label"] for a in d["answers"]}
+    assert d["interpretation"]["canonical"] and d["interpretation"]["confidence"] > 0.5
+
+
+def test_cli_abstention_exits_2_with_suggestions() -> None:
+    out = run_cli("ask", "What is the survival rate of spinal metastases?")
+    assert out.returncode == 2 and "can't answer" in out.stderr and "Traceback" not in out.stderr
 
 
 @pytest.mark.parametrize("args,needle", [
-    (("ask", "asdf qwer"), "not recognised"),
     (("ask", ""), "empty"),
     (("lookup", "cervicl"), "cervical spine"),
     (("sparql", "SELECT ?x WHERE { ?x ?p }"), "line 1, column"),
@@ -104,19 +143,14 @@ def test_cli_user_mistakes_exit_2_without_traceback(args: tuple[str, ...], needl
     assert "Traceback" not in out.stderr
 
 
-def test_cli_sparql_formats() -> None:
-    out = run_cli("sparql", "--format", "csv", "SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
-    assert out.returncode == 0 and out.stdout.splitlines() == ["l", "ependymoma"]
-
-
 def test_a_question_at_the_command_line_loads_no_heavy_library() -> None:
-    """rdflib (and its SPARQL grammar), pandas, pyvis and owlready2 stay off the one-shot question path."""
+    """rdflib (and its SPARQL grammar), pandas, pyvis, networkx, owlready2 and spaCy stay off a simple question's path."""
     code = ("import sys, io, contextlib\nfrom spineKG.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
             "    rc = main(['ask', 'which tumors cause myelopathy in the cervical spine'])\n"
             "assert rc == 0 and 'astrocytoma' in out.getvalue()\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyparsing', 'pandas', 'pyvis', 'owlready2',"
-            " 'networkx', 'oxrdflib'}))\n")
+            " 'networkx', 'oxrdflib', 'spacy', 'torch'}))\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"

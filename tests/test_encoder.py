@@ -50,7 +50,7 @@ def test_the_static_encoder_loads_from_package_data_without_network() -> None:
     assert run.returncode == 0, run.stderr
     name, dim, shape, dtype, folder = json.loads(run.stdout)
     assert (name, shape, dtype) == ("static", [2, dim], "float32")
-    assert Path(folder) == Path(spineKG.__file__).parent / "data" / "encoder"
+    assert Path(folder) == Path(spineKG.__file__).parent / "models" / "encoder"
     assert {p.name for p in ENCODER_DIR.iterdir()} >= {"vectors.npy", "tokenizer.json", "config.json"}
 
 

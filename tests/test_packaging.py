@@ -18,8 +18,8 @@ def test_wheel_installs_the_release_and_answers(tmp_path: Path) -> None:
     wheel = next((tmp_path / "dist").glob("spinekg-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"spineKG/data/spinekg.ttl", "spineKG/data/spinekg-relations.ttl", "spineKG/data/spinekg.owl",
-            "spineKG/py.typed", "spineKG/query/queries/red_flags.rq", "spineKG/data/encoder/vectors.npy",
-            "spineKG/data/encoder/tokenizer.json", "spineKG/data/encoder/config.json"} <= names
+            "spineKG/py.typed", "spineKG/query/queries/red_flags.rq", "spineKG/models/encoder/vectors.npy",
+            "spineKG/models/encoder/tokenizer.json", "spineKG/models/encoder/config.json"} <= names
     site = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
                              capture_output=True, text=True)

@@ -67,7 +67,7 @@ def chromium() -> None:
 
 def test_browser_draws_the_answer(kg: spineKG.KnowledgeGraph, chromium: None, tmp_path: Path) -> None:
     answer = kg.ask("Which tumors cause myelopathy in the cervical spine?")
-    drawing = answer.show(kg)
+    drawing = kg.show(answer=answer)
     page = drawing.save(tmp_path / "answer.html")
     seen = browser.render(page)
     assert (seen.nodes, seen.edges) == (drawing.nodes, drawing.edges)

@@ -1,4 +1,4 @@
-"""Distil the static sentence encoder that ships in ``spineKG/data/encoder/`` (``spineKG.encoder``'s default).
+"""Distil the static sentence encoder that ships in ``spineKG/models/encoder/`` (``spineKG.encoder``'s default).
 
 The recipe, run once by a maintainer, not by the build or CI (it needs torch, about 1 GB installed):
 
@@ -18,7 +18,7 @@ The recipe, run once by a maintainer, not by the build or CI (it needs torch, ab
 
 Run it in a separate environment (``pip install torch==2.13.0 -e ".[distill]"``), then commit the files::
 
-    python -m spineKG.builder.encoder [--dims 256] [--out spineKG/data/encoder]
+    python -m spineKG.builder.encoder [--dims 256] [--out spineKG/models/encoder]
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _source_texts(src: OntologySource) -> Iterable[str]:
     for e in src.entities.values():
         yield from (e.label, e.definition, *(s.text for s in e.synonyms))
     yield from (p.label for p in src.properties.values())
-    for r in src.rules:
+    for r in src.triage.rules:
         yield from (r.label, r.definition)
     yield from (n.text for n in src.lexicon.names)
     for phrases in (*src.lexicon.relations.values(), *src.lexicon.cues.values()):

@@ -29,10 +29,13 @@ SCOPES = {"exact": OIO.hasExactSynonym, "narrow": OIO.hasNarrowSynonym, "broad":
           "related": OIO.hasRelatedSynonym}
 REGISTERS = {"lay": OBO.OMO_0003003, "abbreviation": OBO.OMO_0003000, "shorthand": SKG.ClinicalShorthand}
 CONTEXTS = {"negated": SKG.NegatedContext, "hypothetical": SKG.HypotheticalContext, "family": SKG.FamilyContext,
-            "historical": SKG.HistoricalContext}
+            "historical": SKG.HistoricalContext, "excluded": SKG.ExcludedContext, "possible": SKG.PossibleContext,
+            "relative": SKG.RelativeContext}
 DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pseudo": SKG.pseudoCue,
               "termination": SKG.terminationCue}
+FORMS = {"request": SKG.RequestForm, "share": SKG.ShareForm}
 DEFAULT_SOURCE = "spinekg-lexicon"
+EXTRA_RANKS = ("least_common", "typical")   # read by the interpreter: the reverse order, and "usually" (a typicality)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,10 @@ class Name:
 class Lexicon:
     names: list[Name] = field(default_factory=list)
     relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    inverse: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ranks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     context: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
@@ -87,10 +93,22 @@ def read(path: Path, src: "OntologySource") -> Lexicon:
         if pid != "__line__":
             known(pid, src.properties, "property", line)
             lex.relations[pid] = tuple(str(p) for p in phrases or ())
+    for pid, phrases in (data.get("inverse_relations") or {}).items():
+        if pid != "__line__":
+            known(pid, src.properties, "property", line)
+            lex.inverse[pid] = tuple(str(p) for p in phrases or ())
+    for form, phrases in (data.get("forms") or {}).items():
+        if form != "__line__":
+            known(form, FORMS, "form", line)
+            lex.forms[form] = tuple(str(p) for p in phrases or ())
     for cid, phrases in (data.get("cues") or {}).items():
         if cid != "__line__":
             known(cid, src.entities, "entity", line)
             lex.cues[cid] = tuple(str(p) for p in phrases or ())
+    for rank, phrases in (data.get("ranks") or {}).items():
+        if rank != "__line__":
+            known(rank, [*src.ranks, *EXTRA_RANKS], "rank", line)
+            lex.ranks[rank] = tuple(str(p) for p in phrases or ())
     for cat, dirs in (data.get("context") or {}).items():
         if cat == "__line__":
             continue
@@ -127,9 +145,42 @@ def emit(g: Graph, src: "OntologySource") -> None:
         for iri in (SKG[prop.id], SKG[prop.weak]):
             for w in phrases:
                 g.add((iri, SKG.word, Literal(w)))
+    for pid, phrases in lex.inverse.items():
+        prop = src.properties[pid]
+        for iri in (SKG[prop.id], SKG[prop.weak]):
+            for n, w in enumerate(phrases):
+                g.add((iri, SKG.inverseWord, Literal(w)))
+                if n == 0:
+                    g.add((iri, SKG.inverseLabel, Literal(w, lang="en")))
+    g.add((SKG.QuestionForm, RDF.type, OWL.Class))
+    g.add((SKG.QuestionForm, RDFS.label, Literal("question form", lang="en")))
+    g.add((SKG.QuestionForm, DEFINITION, Literal(
+        "A way of asking that is not a kind of answer: a request for a list, or a question about a share in percent; "
+        "its skg:cue values are the words that mark it.", lang="en")))
+    g.add((SKG.QuestionForm, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+    for form, phrases in lex.forms.items():
+        node = FORMS[form]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, SKG.QuestionForm))
+        g.add((node, RDFS.label, Literal(form)))
+        for p in phrases:
+            g.add((node, SKG.cue, Literal(p)))
     for cid, phrases in lex.cues.items():
         for cue in phrases:
             g.add((SKG[cid], SKG.cue, Literal(cue)))
+    g.add((SKG.RankCue, RDF.type, OWL.Class))
+    g.add((SKG.RankCue, RDFS.label, Literal("rank cue", lang="en")))
+    g.add((SKG.RankCue, DEFINITION, Literal(
+        "Words that, in a question, ask for the answers of a rank (the most common, the first-line) or of a typicality "
+        "(what usually holds); skg:rankKey names the rank.", lang="en")))
+    g.add((SKG.RankCue, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+    for rank, phrases in lex.ranks.items():
+        node = SKG["rank_" + rank]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, SKG.RankCue))
+        g.add((node, SKG.rankKey, Literal(rank)))
+        for p in phrases:
+            g.add((node, SKG.cue, Literal(p)))
     g.add((SKG.ContextCategory, RDF.type, OWL.Class))
     g.add((SKG.ContextCategory, RDFS.label, Literal("context category", lang="en")))
     g.add((SKG.ContextCategory, DEFINITION, Literal(

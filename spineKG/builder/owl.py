@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SKOS, SOURCE
-from . import lexicon
+from . import lexicon, triage
 from .source import Assertion, OntologySource, Xref
 
 # where the schemes of the cross-references resolve (the expansions SSSOM's curie map also uses)
@@ -210,6 +210,8 @@ def build_owl(src: OntologySource) -> Graph:
             annotate(g, c, RDFS.subClassOf, SKG[p.id], {
                 DCTERMS.source: SOURCE[p.source or e.source], SKG.typicality: Literal("always"),
                 SKG.rank: Literal(p.rank) if p.rank else None}, ("sub", e.id, p.id))
+        if e.direct_members:
+            g.add((c, SKG.directMembers, Literal(True)))
         if e.defined_as is not None:
             expr = class_expression(g, src, e.defined_as, e.id)
             g.add((c, OWL.equivalentClass, expr))
@@ -254,30 +256,7 @@ def build_owl(src: OntologySource) -> Graph:
 
     lexicon.emit(g, src)
 
-    # triage rules: individuals whose conditions point at classes through annotation properties
-    g.add((SKG.TriageRule, RDF.type, OWL.Class))
-    g.add((SKG.TriageRule, RDFS.label, Literal("triage rule", lang="en")))
-    g.add((SKG.TriageRule, DEFINITION, Literal("A rule of when and whom to see for back pain, applied in order; the first that fires gives the urgency.", lang="en")))
-    g.add((SKG.TriageRule, DCTERMS.source, SOURCE["spinekg-modelling"]))
-    for r in src.rules:
-        i = SKG[r.id]
-        g.add((i, RDF.type, OWL.NamedIndividual))
-        g.add((i, RDF.type, SKG.TriageRule))
-        g.add((i, RDFS.label, Literal(r.label, lang="en")))
-        g.add((i, DEFINITION, Literal(r.definition, lang="en")))
-        g.add((i, DCTERMS.source, SOURCE[r.source]))
-        g.add((i, SKG.ruleOrder, Literal(r.order)))
-        g.add((i, SKG.urgency, SKG[r.urgency]))
-        for x in r.requires_all:
-            g.add((i, SKG.requiresAll, SKG[x]))
-        for x in r.requires_any:
-            g.add((i, SKG.requiresAny, SKG[x]))
-        for x in r.specialists:
-            g.add((i, SKG.recommendsSpecialist, SKG[x]))
-        if r.min_pain_days is not None:
-            g.add((i, SKG.minPainDays, Literal(r.min_pain_days)))
-        if r.default:
-            g.add((i, SKG.isDefault, Literal(True)))
+    triage.emit(g, src)
     return g
 
 

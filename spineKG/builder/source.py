@@ -19,6 +19,7 @@ from ..errors import SourceError, suggest
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
+    from .triage import Triage
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "src"
 ENTITY_FILES = ("tumors.yaml", "anatomy.yaml", "findings.yaml", "care.yaml")
@@ -29,6 +30,12 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:   # a key given twice would silently hide the first value
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' is given twice", key_node.start_mark)
+        seen.add(key)
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -76,6 +83,7 @@ class Entity:
     parents: tuple[Parent, ...] = ()
     synonyms: tuple[Synonym, ...] = ()
     defined_as: Any = None
+    direct_members: bool = False   # a grouping class whose members are its direct subclasses ("general type")
     file: str = ""
     line: int = 0
 
@@ -132,21 +140,6 @@ class Xref:
         return f"skos:{self.mapping}Match"
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    label: str
-    order: int
-    urgency: str
-    source: str
-    definition: str
-    requires_all: tuple[str, ...] = ()
-    requires_any: tuple[str, ...] = ()
-    specialists: tuple[str, ...] = ()
-    min_pain_days: int | None = None
-    default: bool = False
-
-
 @dataclass
 class OntologySource:
     namespace: str
@@ -163,7 +156,7 @@ class OntologySource:
     entities: dict[str, Entity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
     xrefs: list[Xref] = field(default_factory=list)
-    rules: list[Rule] = field(default_factory=list)
+    triage: "Triage" = field(default_factory=lambda: _empty_triage())
     lexicon: Lexicon = field(default_factory=lambda: _empty_lexicon())
     disjoint: list[tuple[tuple[str, ...], str]] = field(default_factory=list)   # (classes, source)
 
@@ -254,7 +247,7 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
                 id=eid, label=str(_require(item, "label", path)), definition=str(_require(item, "definition", path)),
                 source=str(_require(item, "source", path)), parents=tuple(parents),
                 synonyms=_synonyms(item.get("synonyms"), path, line),
-                defined_as=_plain(item.get("defined_as")),
+                defined_as=_plain(item.get("defined_as")), direct_members=bool(item.get("direct_members")),
                 file=name, line=line)
     path = directory / "assertions.yaml"
     for item in read_yaml(path) or []:
@@ -271,24 +264,12 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             share=float(item["share"]) if item.get("share") is not None else None, region=item.get("region"),
             note=item.get("note"), file="assertions.yaml", line=line,
             population=item.get("kind") == "population" or item.get("share") is not None or bool(prop and prop.population)))
-    path = directory / "rules.yaml"
-    if path.exists():
-        for item in read_yaml(path) or []:
-            line = item.get("__line__", 0)
-            src.rules.append(Rule(
-                id=_require(item, "id", path), label=_require(item, "label", path), order=int(_require(item, "order", path)),
-                urgency=_require(item, "urgency", path), source=_require(item, "source", path),
-                definition=_require(item, "definition", path),
-                requires_all=_strs(item.get("requires_all"), path, line, "requires_all"),
-                requires_any=_strs(item.get("requires_any"), path, line, "requires_any"),
-                specialists=_strs(item.get("specialists"), path, line, "specialists"),
-                min_pain_days=item.get("min_pain_days"), default=bool(item.get("default"))))
-    for r in src.rules:   # a rule's single conditions call for its urgency: queryable as class-level edges
-        singles = list(r.requires_any) + (list(r.requires_all) if len(r.requires_all) == 1 else [])
-        for x in singles:
-            if "callsFor" in src.properties:
-                src.assertions.append(Assertion(s=x, p="callsFor", o=r.urgency, source=r.source,
-                                                note=f"triage rule {r.order}: {r.label}", file="rules.yaml"))
+    from . import triage
+
+    src.triage = triage.read(directory / "rules.yaml", src)
+    for x, p, o, source in triage.edges(src):   # a rule's single conditions call for its tier
+        if p in src.properties:
+            src.assertions.append(Assertion(s=x, p=p, o=o, source=source, file="rules.yaml"))
     path = directory / "instruments.yaml"
     if path.exists():
         for item in read_yaml(path) or []:
@@ -312,6 +293,12 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
     src.lexicon = lexicon.read(directory / "lexicon.yaml", src)
     _check(src, directory)
     return src
+
+
+def _empty_triage() -> "Triage":
+    from .triage import Triage
+
+    return Triage()
 
 
 def _empty_lexicon() -> "Lexicon":
@@ -346,6 +333,8 @@ def _check(src: OntologySource, directory: Path) -> None:
             raise SourceError(path, e.line, f"{e.id}: label '{e.label}' is already used by {labels[key]}")
         labels[key] = e.id
         for p in e.parents:
+            if p.id == e.id:
+                raise SourceError(path, e.line, f"{e.id}: a class cannot be its own parent")
             if p.id not in ents:
                 raise SourceError(path, e.line, f"{e.id}: unknown parent '{p.id}'" + _suggest(p.id, ents))
             if p.source and p.source not in sources:
@@ -373,10 +362,6 @@ def _check(src: OntologySource, directory: Path) -> None:
         if a.population and a.typicality == "always":
             raise SourceError(path, a.line, f"{a.s} {a.p} {a.o}: a population statement needs its hedge (t: usually, may, ...); "
                               "'always' would state it of every member")
-    for r in src.rules:
-        for ref in r.requires_all + r.requires_any + r.specialists + (r.urgency,):
-            if ref not in ents:
-                raise SourceError(directory / "rules.yaml", None, f"rule {r.id}: unknown entity '{ref}'" + _suggest(ref, ents))
     for inst in src.instruments:
         path = directory / "instruments.yaml"
         if inst["source"] not in sources:

@@ -13,13 +13,13 @@ once ("metastatic extradural tumor") stands for the tumors that are all of them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..errors import UnknownTermError, suggest
 from ..model import Constraint, Entity, Query
 from ..terms import CONSTRAINTS
 from ..terms import RANKS as TERM_RANKS
-from ..linking import link, tokenize
+from ..linking import tokenize
 from ..vocab import RDFS_SUBCLASS, SKG
 
 if TYPE_CHECKING:
@@ -75,6 +75,38 @@ class ConstraintBuilder:
             out.append(Constraint(tuple(sorted(targets)), props, role=key, context="context" in opts, up="up" in opts))
         return out
 
+    def entity(self, head: str, iris: Iterable[str], *, negate: bool = False, role: str = "",
+               relations: Iterable[str] = ()) -> Constraint:
+        """The constraint an entity named in a question puts on answers under ``head``: related to it, or to a
+        class it defines ("benign" -> benign spinal tumor), by ``relations`` (none: any relation).
+
+        What the relation graph means by "related" depends on the kinds: a spinal region is also met by an edge
+        qualified with it (a tumor that causes myelopathy *in the neck*); a tumor asked about a treatment or test
+        is met through its superclasses (what treats spinal tumors treats each of them); a treatment asked for a
+        tumor treats the tumor or some of its kinds."""
+        idx = self.index
+        iris = set(iris)
+        # the classes a named value defines ("benign" -> benign spinal tumor); not those an anatomical structure
+        # defines ("the spine" would name every primary tumor)
+        targets = iris | {d for i in iris if "anatomy" not in idx.entities[i].kinds for d in idx.defined_by.get(i, ())}
+        rels = set(relations)
+        defined = [i for i in iris if i in idx.definitions and idx.is_a(i, head)]
+        if defined and len(defined) == len(iris) and not rels:   # "malignant tumors": the class or its definition
+            rels = {RDFS_SUBCLASS}
+            for i in defined:
+                for prop, filler in idx.definitions[i]:
+                    targets.add(filler)
+                    rels.add(idx.strict_to_weak.get(prop, prop))
+        head_kinds = set(idx.entities[head].kinds) if head in idx.entities else set()
+        kinds = {k for i in iris for k in idx.entities[i].kinds}
+        region = str(SKG.SpinalRegion)
+        context = bool(iris) and all(idx.is_a(i, region) for i in iris)
+        up = "tumor" in head_kinds and bool(kinds) and kinds <= {"treatment", "diagnostic"}
+        if "treatment" in head_kinds and "tumor" in kinds:   # what treats some of its kinds (the build passes
+            targets |= {d for t in list(targets) for d in idx.descendants(t)}   # what treats it down to them)
+            rels = rels or {idx.strict_to_weak[str(SKG.treats)]}
+        return Constraint(tuple(sorted(targets)), tuple(sorted(rels)), negate, role=role, context=context, up=up)
+
     def targets(self, value: Any) -> set[str]:
         """The entities a constraint value names."""
         if isinstance(value, Entity):
@@ -83,7 +115,7 @@ class ConstraintBuilder:
         try:
             return {self.index.lookup(text).iri}
         except UnknownTermError as exc:
-            mentions = link(self.index, tokenize(text), text)
+            mentions = self.engine.linker.link(tokenize(text), text)
             if not mentions:
                 raise exc from None
             # a phrase naming several entities ("metastatic extradural tumor"): the tumors that are all of them

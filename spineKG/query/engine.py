@@ -13,18 +13,28 @@ axiom nodes.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from ..index import Index
+from ..context import ContextReader
+from ..linking import Linker
 from ..model import TYPICALITY_RANK, Constraint, Entity, Evidence, Query, Result, Results
 from ..store import Store
 from ..vocab import RDFS_SUBCLASS
 from .constraints import ConstraintBuilder
+
+T = TypeVar("T")
 MOST = ("most_common",)
 
 
 def _iri(x: str) -> str:
-    return f"<{x}>"
+    """An IRI in SPARQL syntax, checked and serialised by Oxigraph (never pasted text)."""
+    from pyoxigraph import NamedNode
+
+    try:
+        return str(NamedNode(x))
+    except ValueError:
+        raise ValueError(f"not an IRI: {x!r}") from None
 
 
 def to_sparql(q: Query, index: Index) -> str:
@@ -47,7 +57,7 @@ def to_sparql(q: Query, index: Index) -> str:
         if c.context:   # a region: met by an edge to it, or by any edge of ?x qualified with it
             lines.append(f"  {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}")
             lines.append(f"    ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n})) }}")
-            lines.append(f"  UNION {{ VALUES ?t{n} {{ {targets} }} ?ax{n} skg:inRegion ?t{n} . {{ ?ax{n} owl:annotatedSource ?x }} UNION {{ ?ax{n} owl:annotatedTarget ?x }} }}")
+            lines.append(f"  UNION {{ VALUES ?t{n} {{ {targets} }} ?ax{n} skg:inRegion ?t{n} . FILTER(isIRI(?ax{n})) {{ ?ax{n} owl:annotatedSource ?x }} UNION {{ ?ax{n} owl:annotatedTarget ?x }} }}")
         elif c.up:      # the edge may attach to the answer or to one of its superclasses
             lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
             lines.append(f"  {{ ?x a owl:Class . BIND(?x AS ?a{n}) }} UNION {{ ?x rdfs:subClassOf ?a{n} . FILTER(isIRI(?a{n})) }}")
@@ -67,6 +77,8 @@ class Engine:
 
     def __init__(self, store: Store, index: Index) -> None:
         self.store, self.index = store, index
+        self.linker = Linker(index)
+        self.context = ContextReader(index, self.linker)
         self.constraints = ConstraintBuilder(self)
         # caches, all keyed by what the store holds; clear() empties them when data is added
         self._axioms: dict[str, dict[str, Any]] = {}     # axiom node -> its statement and qualifiers
@@ -74,11 +86,52 @@ class Engine:
         self._sparql: dict[Query, str] = {}              # a query's SPARQL text
         self._evidence: dict[str, Evidence] = {}         # axiom node -> its Evidence tree
         self._edges: dict[bool, list[dict[str, str]]] = {}  # derived? -> every relation-graph edge between entities
+        self._adjacency: dict[str, list[tuple[str, str, bool]]] = {}   # entity -> (property, other entity, outgoing?)
+        self._memo: dict[str, Any] = {}   # what features read once from this store (triage rules, instruments)
 
     def clear(self) -> None:
         """Forget every cached read of the store (after data was added to it)."""
-        for cache in (self._axioms, self._quals, self._sparql, self._evidence, self._edges):
+        for cache in (self._axioms, self._quals, self._sparql, self._evidence, self._edges, self._adjacency, self._memo):  # noqa: E501
             cache.clear()
+
+    def memo(self, name: str, make: Callable[["Engine"], T]) -> T:
+        """What a feature reads once from this store (``make(engine)``), kept until :meth:`clear`."""
+        if name not in self._memo:
+            self._memo[name] = make(self)
+        return self._memo[name]  # type: ignore[no-any-return]
+
+    @property
+    def adjacency_edges(self) -> dict[str, list[dict[str, str]]]:
+        """Every entity's outgoing relation-graph edges, stated or derived, with their qualifiers."""
+        return self.memo("outgoing edges", lambda e: _outgoing(e.edges(derived=True)))
+
+    @property
+    def adjacency(self) -> dict[str, list[tuple[str, str, bool]]]:
+        """Every entity's relation-graph edges, stated or derived: (property, other entity, outgoing?)."""
+        if not self._adjacency:
+            for e in self.edges(derived=True):
+                self._adjacency.setdefault(e["s"], []).append((e["p"], e["o"], True))
+                self._adjacency.setdefault(e["o"], []).append((e["p"], e["s"], False))
+        return self._adjacency
+
+    def relations_between(self, head: str, c: Constraint, direct: bool = False) -> set[tuple[str, bool]]:
+        """The relations by which some answer under ``head`` would meet a constraint (in memory, no query), each
+        with its direction (True: the answer is the subject, "tumors *cause* myelopathy"): what a question may
+        mean when it names the constraint's targets."""
+        members = self.index.children(head) if direct else self.index.descendants(head)
+        targets = set(c.targets)
+        found: set[tuple[str, bool]] = set()
+        adj = self.adjacency
+        if c.context:   # a region is also met by an edge of the answer qualified with it
+            for e in self.edges(derived=True):
+                if e["region"] in targets and (e["s"] in members or e["o"] in members):
+                    found.add((e["p"], e["s"] in members))
+        for x in members:
+            for node in (x, *self.index.ancestors.get(x, ())) if c.up else (x,):
+                for p, other, outgoing in adj.get(node, ()):
+                    if other in targets and (outgoing or p != RDFS_SUBCLASS) and (not c.relations or p in c.relations):
+                        found.add((p, outgoing))
+        return found
 
     def edges(self, derived: bool = False) -> list[dict[str, str]]:
         """Every edge of the relation graph between two entities: ``s``, ``p``, ``o``, ``typicality``,
@@ -87,14 +140,16 @@ class Engine:
         if derived not in self._edges:
             hows = "" if derived else 'FILTER(?how IN ("asserted", "definition", "reasoner"))'
             rows = self.store.select(f"""
-                SELECT ?s ?p ?o ?typ ?how ?src WHERE {{
+                SELECT ?ax ?s ?p ?o ?typ ?how ?src ?rank ?share ?region WHERE {{
                   ?ax skg:derivation ?how ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
                       skg:typicality ?typ . FILTER(isIRI(?ax)) {hows}
-                  OPTIONAL {{ ?ax dcterms:source ?src }} }}""")
+                  OPTIONAL {{ ?ax dcterms:source ?src }} OPTIONAL {{ ?ax skg:rank ?rank }}
+                  OPTIONAL {{ ?ax skg:share ?share }} OPTIONAL {{ ?ax skg:inRegion ?region }} }}""")
             known = self.index.entities
             self._edges[derived] = [
-                {"s": str(s), "p": str(p), "o": str(o), "typicality": str(typ), "derivation": str(how), "source": src or ""}
-                for s, p, o, typ, how, src in rows if s in known and o in known]
+                {"axiom": ax or "", "s": s, "p": p or "", "o": o, "typicality": typ or "", "derivation": how or "",
+                 "source": src or "", "rank": rank or "", "share": share or "", "region": region or ""}
+                for ax, s, p, o, typ, how, src, rank, share, region in rows if s in known and o in known]
         return self._edges[derived]
 
     def find(self, kind: str = "tumors", **options: Any) -> Results:
@@ -138,6 +193,68 @@ class Engine:
                    for x, (score, axes) in best.items()]
         results.sort(key=lambda r: (-_strength(r), not _ranked(r), r.entity.label.lower()))
         return Results(tuple(results), q, sparql)
+
+    def evaluate(self, q: Query) -> list[str]:
+        """The answers of a typed query computed in memory from the relation graph (no query to the store):
+        what :meth:`run` finds, without evidence; the interpreter uses it to weigh many readings quickly."""
+        idx = self.index
+        members = idx.children(q.head) if q.direct else idx.descendants(q.head)
+        members.discard(q.head)
+        adj = self.adjacency_edges
+        incoming = self._incoming
+        positive = [c for c in q.constraints if not c.negate]
+        regions = {t for c in positive if c.context for t in c.targets}
+        out = []
+        for x in sorted(members):
+            ok = True
+            matched: list[dict[str, str]] = []
+            for c in q.constraints:
+                edges = self._matching(x, c, adj, incoming, regions)
+                if c.negate:
+                    if edges:
+                        ok = False
+                        break
+                    continue
+                if not edges:
+                    ok = False
+                    break
+                matched.extend(edges)
+            if ok and q.rank:
+                head_edges = [e for e in adj.get(x, ()) if e["p"] == RDFS_SUBCLASS and e["o"] == q.head]
+                ok = any(_rank_ok(q.rank, {"rank": e["rank"] or None, "typicality": e["typicality"]})
+                         for e in [*head_edges, *matched])
+            if ok:
+                out.append(x)
+        return out
+
+    @property
+    def _incoming(self) -> dict[str, list[dict[str, str]]]:
+        def make(engine: "Engine") -> dict[str, list[dict[str, str]]]:
+            inc: dict[str, list[dict[str, str]]] = {}
+            for e in engine.edges(derived=True):
+                if e["p"] != RDFS_SUBCLASS:
+                    inc.setdefault(e["o"], []).append(e)
+            return inc
+        return self.memo("incoming edges", make)
+
+    def _matching(self, x: str, c: Constraint, adj: dict[str, list[dict[str, str]]],
+                  incoming: dict[str, list[dict[str, str]]], regions: set[str]) -> list[dict[str, str]]:
+        targets, rels = set(c.targets), set(c.relations) or None
+        nodes = (x, *self.index.ancestors.get(x, ())) if c.up else (x,)
+        found = []
+        for node in nodes:
+            for e in adj.get(node, ()):
+                if e["o"] in targets and (rels is None or e["p"] in rels):
+                    found.append(e)
+            for e in incoming.get(node, ()):
+                if e["s"] in targets and (rels is None or e["p"] in rels):
+                    found.append(e)
+            if c.context:
+                found.extend(e for e in adj.get(node, ()) if e["region"] in targets)
+                found.extend(e for e in incoming.get(node, ()) if e["region"] in targets)
+        if regions and not c.context:   # an edge restricted to another region than the one asked does not count
+            found = [e for e in found if not e["region"] or e["region"] in regions]
+        return found
 
     def _meets(self, c: Constraint, q: Query, info: dict[str, Any], regions: set[str]) -> bool:
         min_typ = c.min_typicality or q.min_typicality
@@ -212,6 +329,11 @@ class Engine:
             d["depth"] = 1 + max((self._depth(p) for p in d["premises"] if p in self._axioms), default=0) if d["premises"] else 0
         return d["depth"]
 
+    def evidence_of(self, axiom: str) -> Evidence:
+        """The evidence tree of an axiom node of the relation graph (read from the store if not yet)."""
+        self._load_axioms({axiom})
+        return self.evidence(axiom)
+
     def evidence(self, a: str) -> Evidence:
         if a in self._evidence:
             return self._evidence[a]
@@ -243,10 +365,17 @@ class Engine:
         rels = list(relations) or list(self.index.relations)
         rows = self.store.select(f"""
             SELECT ?ax WHERE {{ VALUES ?s {{ {svals} }} VALUES ?o {{ {ovals} }} VALUES ?p {{ {' '.join(_iri(r) for r in rels)} }}
-              ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o . }}""")
+              ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o . FILTER(isIRI(?ax)) }}""")
         axes = {str(r[0]) for r in rows}
         self._load_axioms(axes)
         return [dict(self._axioms[a], axiom=a) for a in axes]
+
+
+def _outgoing(edges: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for e in edges:
+        out.setdefault(e["s"], []).append(e)
+    return out
 
 
 def _rank_ok(rank: str, info: dict[str, Any]) -> bool:

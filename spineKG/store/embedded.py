@@ -118,11 +118,15 @@ class EmbeddedStore:
             raise parse_error(exc, query) from None
 
     def select(self, query: str) -> list[Row]:
+        import pyoxigraph
+
         try:
             solutions = self._ox.query(with_prefixes(query))
         except SyntaxError as exc:
             raise parse_error(exc, query) from None
         width = len(solutions.variables)
-        return [tuple(t.value if (t := row[i]) is not None else None for i in range(width)) for row in solutions]
+        blank = pyoxigraph.BlankNode
+        return [tuple(None if (t := row[i]) is None else ("_:" + t.value if isinstance(t, blank) else t.value)
+                      for i in range(width)) for row in solutions]
 
 

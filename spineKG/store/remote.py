@@ -54,4 +54,7 @@ class RemoteStore:
             raise
 
     def select(self, query: str) -> list[Row]:
-        return [tuple(str(t) if t is not None else None for t in row) for row in self.query(query)]
+        from rdflib import BNode
+
+        return [tuple(None if t is None else ("_:" + str(t) if isinstance(t, BNode) else str(t)) for t in row)
+                for row in self.query(query)]

@@ -1,0 +1,115 @@
+"""Running a chosen reading: a typed query for lists and choices, an edge check for yes/no, shares for percentages.
+
+>>> from spineKG import load
+>>> a = load().ask("Are meningiomas usually benign?")
+>>> a.labels, a.interpretation.shape
+(['yes'], 'yesno')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Entity, Evidence, Query, Result, Results, TriageResult
+from ..triage import triage_text
+from ..terms import TYPICALITY
+from ..vocab import RDFS_SUBCLASS, SKG
+from .candidates import Candidate
+from .reading import Reading
+
+if TYPE_CHECKING:
+    from ..query import Engine
+
+__all__ = ["Outcome", "execute", "query_of"]
+
+ENGINE_RANKS = ("most_common", "common", "main", "first_line")
+_OPS = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}
+
+
+def query_of(c: Candidate) -> Query:
+    """The typed query of a list or choice reading."""
+    return Query(head=c.head, constraints=tuple(s.constraint for s in c.slots), direct=c.direct,
+                 rank=c.rank if c.rank in ENGINE_RANKS else None, kind=c.head.rsplit("/", 1)[-1])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running a reading gave: the answers, the typed query and its SPARQL, and a triage if it asked for one."""
+
+    results: tuple[Result, ...]
+    query: Query | None = None
+    sparql: str = ""
+    triage: TriageResult | None = None
+
+
+def execute(engine: "Engine", r: Reading, c: Candidate) -> Outcome:
+    """The answers of a reading."""
+    if c.shape == "yesno":
+        return Outcome(_yesno(engine, r, c))
+    if c.shape == "share":
+        return Outcome(_shares(engine, r, c))
+    if c.shape == "triage":   # how soon, and whom, to see: the triage rules decide
+        t = triage_text(engine, r.text)
+        if engine.index.is_a(c.head, str(SKG.Specialist)):
+            return Outcome(tuple(Result(s) for s in t.specialists), triage=t)
+        return Outcome((Result(t.tier.entity), Result(t.tier.level)), triage=t)
+    q = query_of(c)
+    res: Results = engine.run(q)
+    items = list(res.items)
+    if c.shape == "choice":
+        offered = {i for n in c.options for i in r.parts[n].iris}
+        items = [x for x in items if any(engine.index.is_a(x.entity.iri, o) for o in offered)]
+    if c.rank == "typical":
+        items.sort(key=lambda x: -min((TYPICALITY[e.typicality] for e in x.evidence), default=5))
+    return Outcome(tuple(items), q, res.sparql)
+
+
+def _value(entity: Entity, value: str, evidence: tuple[Evidence, ...] = ()) -> Result:
+    return Result(entity, evidence, value=value)
+
+
+def _yesno(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
+    idx = engine.index
+    assert c.subject is not None and c.target is not None
+    subj, obj = r.parts[c.subject], r.parts[c.target]
+    subject = engine.entity(min(subj.iris, key=lambda i: len(idx.ancestors.get(i, ()))))
+    objects = set(obj.iris) | {d for i in obj.iris for d in idx.defined_by.get(i, ())}
+    rels = [x for x in c.relations if x != RDFS_SUBCLASS]
+    for s in sorted(subj.iris):
+        if RDFS_SUBCLASS in c.relations and any(idx.is_a(s, o) for o in objects):
+            edges = engine.edges_between([s], [o for o in objects if idx.is_a(s, o) and o != s], [RDFS_SUBCLASS])
+            ev = tuple(engine.evidence(e["axiom"]) for e in edges[:1])
+            return (_value(subject, "yes", ev),)
+    if rels:
+        wanted = objects | {d for o in objects for d in idx.descendants(o)}
+        edges = engine.edges_between(sorted(subj.iris | {a for s in subj.iris for a in idx.ancestors.get(s, ())}),
+                                     sorted(wanted), rels)
+        if edges:
+            edges.sort(key=lambda e: (-TYPICALITY.get(e["typicality"], 0), e["axiom"]))
+            return (_value(subject, "yes", (engine.evidence(edges[0]["axiom"]),)),)
+        single = [x for x in rels if x in idx.single_valued]
+        if single:   # the graph gives another value: that is the reason for "no"
+            others = [e for e in engine.edges_between(sorted(subj.iris), sorted(idx.entities), single)]
+            ev = tuple(engine.evidence(e["axiom"]) for e in others[:2])
+            return (_value(subject, "no", ev),)
+    return (_value(subject, "no"),)
+
+
+def _shares(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
+    idx = engine.index
+    tumors = [i for p in r.focus_parts for i in p.iris if "tumor" in idx.entities[i].kinds] or [str(SKG.SpinalTumor)]
+    regions = {i for n in c.options for i in r.parts[n].iris}
+    edges = [e for e in engine.edges(derived=True) if e["s"] in tumors and e["share"]
+             and (not regions or e["o"] in regions)]
+    if c.comparison is not None:
+        op, value = c.comparison
+        edges = [e for e in edges if _OPS[op](float(e["share"]), value)]
+    edges.sort(key=lambda e: -float(e["share"]))
+    if c.rank in ("most_common", "least_common") and edges:
+        edges = [edges[0] if c.rank == "most_common" else edges[-1]]
+    as_values = any(f.value == "share" for f in r.forms)
+    out = []
+    for e in edges:
+        ev = (engine.evidence_of(e["axiom"]),)
+        out.append(_value(engine.entity(e["o"]), f"{float(e['share']):g}%", ev) if as_values else Result(engine.entity(e["o"]), ev))
+    return tuple(out)

@@ -1,0 +1,78 @@
+"""The triage tiers and rules, read from the graph (``ontology/src/rules.yaml`` after the build).
+
+>>> from spineKG import load
+>>> tiers, rules = read_rules(load().engine)
+>>> [t.key for t in tiers]
+['emergency', 'urgent', 'soon', 'self_care']
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..model import Tier, TriageRule
+
+if TYPE_CHECKING:
+    from ..query import Engine
+
+__all__ = ["read_rules", "rules"]
+
+
+def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
+    """The tiers (most urgent first) and the rules of the graph, in their order."""
+    idx = engine.index
+    tiers: dict[str, Tier] = {}
+    for t, key, order, advice, net in engine.store.select("""
+        SELECT ?t ?key ?order ?advice ?net WHERE { ?t skg:tierKey ?key ; skg:tierOrder ?order ; skg:advice ?advice ;
+                                                   skg:safetyNet ?net }"""):
+        if t is None or t not in idx.entities or key is None or order is None:
+            continue
+        level = next((p for p in [t, *sorted(idx.ancestors[t])] if idx.parents.get(p) and
+                      any(not idx.parents.get(pp) for pp in idx.parents[p])), t)
+        ent = idx.entities[t]
+        tiers[t] = Tier(ent, key, int(order), advice or "", net or "", idx.entities[level],
+                        idx.sources.get(ent.source))
+    specs: dict[str, dict[str, Any]] = {}
+    for r, label, definition, order, tier, src, p, v in engine.store.select("""
+        SELECT ?r ?label ?def ?order ?tier ?src ?p ?v WHERE {
+          ?r a skg:TriageRule ; rdfs:label ?label ; obo:IAO_0000115 ?def ; skg:ruleOrder ?order ; skg:tier ?tier .
+          OPTIONAL { ?r dcterms:source ?src }
+          OPTIONAL { VALUES ?p { skg:requiresAny skg:requiresAll skg:recommendsSpecialist skg:requiresCancer
+                                 skg:painCondition skg:olderThan skg:youngerThan skg:minPainDays skg:settlingQuestion skg:alsoSource }
+                     ?r ?p ?v } }"""):
+        if r is None or tier not in tiers:
+            continue
+        d = specs.setdefault(r, {"label": label, "def": definition, "order": int(order or 0), "tier": tier,
+                                 "src": src, "any": set(), "all": set(), "spec": set(), "cancer": False, "pain": set(),
+                                 "older": None, "younger": None, "days": None, "question": "", "also": None})
+        key = (p or "").rsplit("/", 1)[-1]
+        if key == "requiresAny":
+            d["any"].add(v)
+        elif key == "requiresAll":
+            d["all"].add(v)
+        elif key == "recommendsSpecialist":
+            d["spec"].add(v)
+        elif key == "requiresCancer":
+            d["cancer"] = v == "true"
+        elif key == "painCondition":
+            d["pain"].add(v)
+        elif key == "olderThan" and v is not None:
+            d["older"] = int(v)
+        elif key == "youngerThan" and v is not None:
+            d["younger"] = int(v)
+        elif key == "minPainDays" and v is not None:
+            d["days"] = int(v)
+        elif key == "settlingQuestion":
+            d["question"] = v or ""
+        elif key == "alsoSource":
+            d["also"] = v
+    out = [TriageRule(iri, d["label"] or "", d["def"] or "", tiers[d["tier"]], tuple(sorted(d["any"])),
+                      tuple(sorted(d["all"])), d["cancer"], tuple(sorted(d["pain"])), d["older"], d["younger"], d["days"],
+                      tuple(idx.entities[s] for s in sorted(d["spec"]) if s in idx.entities),
+                      idx.sources.get(d["src"] or ""), idx.sources.get(d["also"] or ""), d["question"])
+           for iri, d in sorted(specs.items(), key=lambda kv: kv[1]["order"])]
+    return sorted(tiers.values(), key=lambda t: -t.order), out
+
+
+def rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
+    """The tiers and rules of an engine's store, read once."""
+    return engine.memo("triage rules", read_rules)

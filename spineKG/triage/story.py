@@ -1,0 +1,251 @@
+"""Reading a patient's or a clinician's description of back pain: age, duration, cancer history, findings.
+
+Findings are the graph's names (labels, synonyms, lay words, abbreviations) linked in the text, with their
+context read by NegEx (negspacy): "no fever" is negated, "my mother had breast cancer" someone else's,
+"what if I get a fever" hypothetical, "had breast cancer in 2015" past (a previous cancer still counts as a
+cancer history). A name matched loosely (a related or broader name, or a corrected misspelling) is a
+*possible* finding: it raises the tier and the answer asks the question that would settle it.
+When the text tells a relative's story ("my mum can't feel her legs"), the relative is the patient.
+
+>>> from spineKG import load
+>>> inputs, findings = read_story(load().engine, "58M, PMH Ca prostate, 3/52 LBP, nocturnal, no neuro")
+>>> inputs["age"], inputs["pain_days"], inputs["cancer_history"]
+(58, 21.0, 'previous')
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..linking import Mention, tokenize
+from ..model import Finding
+from ..vocab import SKG
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..query import Engine
+
+__all__ = ["read_story"]
+
+_UNITS = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "night": 1, "week": 7, "wk": 7, "fortnight": 14,
+          "month": 30, "mo": 30, "year": 365, "yr": 365}
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "a couple": 2, "a couple of": 2, "few": 3,
+           "a few": 3, "several": 3, "many": 6, "last": 1, "past": 1}
+_DECADES = {"twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65, "seventies": 75,
+            "eighties": 85, "nineties": 95}
+# clinicians' "x/52" (weeks), "x/7" (days), "x/12" (months)
+_SLASH = {"7": 1, "52": 7, "12": 30}
+
+_AGE = [
+    re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yo|y)\s*[-/]?\s*(?:old|o)\b"),
+    re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yr old|m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"),
+    re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b"),
+    re.compile(r"\b(?:i am|i'm|im|[a-z]+'s|[a-z]+ is|[a-z]+ turned|turned)\s+(?:now\s+|just\s+)?(\d{1,3})\b"
+               r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
+    re.compile(r"\b(?:m|f)\s*(\d{2})\b"),
+]
+_DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late |mid )?(" + "|".join(_DECADES) +
+                     r"|\d0s)\b")
+_DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
+                       r"four|five|six|seven|eight|nine|ten|eleven|twelve|last|past)\s*(?:more\s+)?(minute|hour|day|"
+                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*old)(\s+ago)?")
+_SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
+_SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
+# a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
+_POWER = re.compile(r"(?<![\d/])([0-4])\s*[+-]?\s*/\s*5\b")
+
+
+def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Finding, ...]]:
+    """The triage inputs a description gives (age, pain_days, pain_new, pain_worsening, cancer_history,
+    severe_interferes_daily, tried_rest_self_care) and the findings it names, with their status."""
+    if not isinstance(text, str) or not text.strip():
+        from ..errors import TriageInputError
+
+        raise TriageInputError("a patient description must be non-empty text")
+    low = text.lower().replace("’", "'")
+    tokens = tokenize(text)
+    linked = engine.linker.link(tokens, text)
+    mentions, contexts = engine.context.read(text, tokens, linked + _paraphrased(engine, text, tokens, linked))
+    idx = engine.index
+    narrator_is_patient = _narrator_is_patient(low)
+    findings: list[Finding] = []
+    cancer = "none"
+    for m, c in zip(mentions, contexts):
+        status = _status(m, c, narrator_is_patient)
+        for iri in sorted(m.iris):
+            ent = idx.entities[iri]
+            if _is_cancer(engine, iri):
+                if m.scope in ("broad", "related") and status == "possible":
+                    status = "loose"   # an organ named alone ("a cyst in my breast") is no cancer history
+                if status in ("present", "possible", "past"):
+                    cancer = _later(cancer, "previous" if c.historical or status == "past" else "current")
+                findings.append(Finding(idx.entities[str(SKG.CancerHistory)] if iri != str(SKG.CancerHistory) else ent,
+                                        m.text, "present" if status == "past" else status))
+                continue
+            findings.append(Finding(ent, m.text, status))
+    if _POWER.search(low):
+        findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
+    days = _duration(low, tokens, mentions, engine)
+    inputs: dict[str, Any] = {
+        "age": _age(low), "pain_days": days, "pain_new": True,
+        "pain_worsening": any(f.status == "present" and (idx.is_a(f.entity.iri, str(SKG.WorseningBackPain))
+                                                        or idx.is_a(f.entity.iri, str(SKG.GraduallyWorseningPain)))
+                              for f in findings),
+        "severe_interferes_daily": any(f.status == "present" and idx.is_a(f.entity.iri, str(SKG.SevereBackPain))
+                                       for f in findings),
+        "tried_rest_self_care": None, "cancer_history": cancer,
+    }
+    return inputs, tuple(findings)
+
+
+ENCODER_THRESHOLD = 0.85   # cosine of a phrase to a red flag's name: tuned for recall (a possible finding asks)
+
+
+def red_flag_names(engine: "Engine") -> tuple[list[str], list[str], Any]:
+    """The names of every finding a triage rule turns on (and of their subclasses), with their vectors under the
+    shipped encoder: what a paraphrase in a story is compared with."""
+    def make(e: "Engine") -> tuple[list[str], list[str], Any]:
+        from ..encoder import load
+        from .rules import rules
+
+        idx = e.index
+        classes: set[str] = set()
+        for r in rules(e)[1]:
+            for c in (*r.any, *r.all):
+                if c not in (str(SKG.BackPain), str(SKG.NewBackPain)):
+                    classes |= {c, *idx.descendants(c)}
+        iris, names = [], []
+        for name, refs in idx.name_refs.items():
+            for ref in refs:
+                if ref.iri in classes and len(name.split()) >= 2:
+                    iris.append(ref.iri)
+                    names.append(ref.text)
+        return iris, names, load().encode(names)
+    return engine.memo("red flag names", make)
+
+
+def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Mention]) -> list[Mention]:
+    """Phrases of a story that name a red flag in other words than the graph's: an n-gram of two to six words,
+    not already linked, whose vector is close to one of the red flag's names. Such a finding is only possible
+    (scope related): it raises the tier and asks the question that settles it."""
+    iris, names, vectors = red_flag_names(engine)
+    if not names:
+        return []
+    from ..encoder import load
+
+    from ..ask.words import FUNCTION
+
+    covered = {i for m in linked for i in range(m.start, m.end)}
+    content = [t.raw not in FUNCTION and t.word not in FUNCTION and not t.raw[0].isdigit() for t in tokens]
+    # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context)
+    spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
+             if content[a] and content[b - 1] and not covered & set(range(a, b))
+             and tokens[a].sentence == tokens[b - 1].sentence]
+    if not spans:
+        return []
+    phrases = [text[tokens[a].start:tokens[b - 1].end] for a, b in spans]
+    sims = load().encode(phrases) @ vectors.T
+    best: dict[str, tuple[float, int]] = {}
+    for k, row in enumerate(sims):
+        j = int(row.argmax())
+        if row[j] >= ENCODER_THRESHOLD and row[j] > best.get(iris[j], (0.0, -1))[0]:
+            best[iris[j]] = (float(row[j]), k)
+    out: list[Mention] = []
+    taken: set[int] = set()
+    for iri, (_, k) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        a, b = spans[k]
+        if taken & set(range(a, b)):
+            continue
+        taken |= set(range(a, b))
+        out.append(Mention(a, b, phrases[k], frozenset({iri}), "related", "lay", "encoder", tokens[a].sentence))
+    return out
+
+
+def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
+    if c.negated:
+        return "negated"
+    if c.hypothetical:
+        return "hypothetical"
+    if (c.family or c.relative) and narrator_is_patient:
+        return "family"
+    if c.historical:
+        return "past"
+    if c.possible or m.match == "fuzzy" or m.scope in ("broad", "related"):
+        return "possible"
+    return "present"
+
+
+def _is_cancer(engine: "Engine", iri: str) -> bool:
+    """A cancer of the person: a primary cancer elsewhere, a malignant or metastatic spinal tumor, a cancer
+    history, or a treatment given only for cancer (chemotherapy)."""
+    idx = engine.index
+    return any(idx.is_a(iri, str(SKG[c])) for c in ("Cancer", "CancerHistory", "MalignantSpinalTumor",
+                                                     "SecondarySpinalTumor", "Chemotherapy"))
+
+
+def _later(a: str, b: str) -> str:
+    order = ("none", "previous", "current")
+    return a if order.index(a) >= order.index(b) else b
+
+
+def _narrator_is_patient(low: str) -> bool:
+    """Whether the writer tells their own story ("my back hurts", "I've had pain") rather than a relative's
+    ("my wife's legs are numb"); a clinician's note ("58M, ...") is the patient's."""
+    if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
+                 r"aching|numb|bladder|bowels?|walk|feel)\b", low):
+        return True
+    return not re.search(r"\b(she|he|her|his|mum|mom|mother|dad|father|husband|wife|partner|son|daughter|gran|"
+                         r"grandma|grandad|brother|sister|aunt|uncle)\b", low)
+
+
+def _age(low: str) -> int | None:
+    for pattern in _AGE:
+        for m in pattern.finditer(low):
+            n = int(m.group(1))
+            if 1 <= n <= 110:
+                return n
+    m = _DECADE.search(low)
+    if m:
+        word = m.group(1)
+        return _DECADES.get(word) or int(word[:-1]) + 5
+    return None
+
+
+def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Engine") -> float | None:
+    """How long the back pain has lasted: the longest duration stated near a mention of pain."""
+    idx = engine.index
+    pain_at = [tokens[m.start].start for m in mentions
+               if any(idx.is_a(i, str(SKG.BackPain)) or idx.is_a(i, str(SKG.PainCharacteristic)) for i in m.iris)]
+    pain_at += [m.start() for m in re.finditer(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|lbp|bp|back|neck)\b", low)]
+    strict = [m.start() for m in re.finditer(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp)\b", low)]
+    found: list[float] = []
+    for m in _DURATION.finditer(low):
+        count = _COUNTS.get(m.group(1), None) if not m.group(1)[0].isdigit() else float(m.group(1))
+        if count is None:
+            continue
+        days = float(count) * _UNITS[m.group(2)]
+        # "two years ago" dates an event; it is the pain's duration only when said of the pain
+        if m.group(3) and not _near(m.start(), strict, low, window=40):
+            continue
+        if _near(m.start(), pain_at, low) or not pain_at:
+            found.append(days)
+    for m in _SLASHED.finditer(low):
+        found.append(float(m.group(1)) * _SLASH[m.group(2)])
+    for m in _SINCE.finditer(low):
+        found.append({"yesterday": 1, "last night": 1, "this morning": 0.5, "today": 0.5, "last week": 7,
+                      "last month": 30, "last year": 365}[m.group(1)])
+    if not found:   # "Three weeks." on its own: a duration that dates no other event
+        found = [float(_COUNTS.get(m.group(1), 0) if not m.group(1)[0].isdigit() else float(m.group(1))) *
+                 _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3)]
+        found = [f for f in found if f > 0]
+    return max(found) if found else None
+
+
+def _near(at: int, pain_at: list[int], low: str, window: int = 80) -> bool:
+    """Whether a duration at ``at`` is in the same sentence as, and close to, a mention of pain."""
+    for p in pain_at:
+        a, b = sorted((at, p))
+        if b - a <= window and not re.search(r"[.!?]\s", low[a:b]):
+            return True
+    return False
