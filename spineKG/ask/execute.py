@@ -84,9 +84,12 @@ def _yesno(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
         wanted = objects | {d for o in objects for d in idx.descendants(o)}
         edges = engine.edges_between(sorted(subj.iris | {a for s in subj.iris for a in idx.ancestors.get(s, ())}),
                                      sorted(wanted), rels)
-        if edges:
-            edges.sort(key=lambda e: (-TYPICALITY.get(e["typicality"], 0), e["axiom"]))
-            return (_value(subject, "yes", (engine.evidence(edges[0]["axiom"]),)),)
+        # a statement about a group as a whole (an ancestor's "commonly of type ...") says nothing of each member
+        found = [(e, engine.evidence(e["axiom"])) for e in edges]
+        found = [(e, ev) for e, ev in found if e["s"] in subj.iris or ev.kind != "population"]
+        if found:
+            found.sort(key=lambda x: (-TYPICALITY.get(x[0]["typicality"], 0), x[0]["axiom"]))
+            return (_value(subject, "yes", (found[0][1],)),)
         single = [x for x in rels if x in idx.single_valued]
         if single:   # the graph gives another value: that is the reason for "no"
             others = [e for e in engine.edges_between(sorted(subj.iris), sorted(idx.entities), single)]

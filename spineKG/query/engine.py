@@ -43,6 +43,9 @@ def to_sparql(q: Query, index: Index) -> str:
     head = _iri(q.head)
     lines = ["SELECT DISTINCT ?x ?axh" + "".join(f" ?ax{n}" for n, c in enumerate(q.constraints) if not c.negate) + " WHERE {"]
     members = sorted(index.children(q.head) if q.direct else index.descendants(q.head))
+    # "imaging other than MRI": a negated is-a excludes the named classes themselves, not only their subclasses
+    named = {t for c in q.constraints if c.negate and RDFS_SUBCLASS in c.relations for t in c.targets}
+    members = [m for m in members if m not in named]
     # the candidates are known from the hierarchy: binding them first lets the engine drive every join from them
     lines.append(f"  VALUES ?x {{ {' '.join(_iri(m) for m in members)} }}")
     lines.append(f"  ?axh owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . FILTER(isIRI(?axh))")
