@@ -136,6 +136,16 @@ class Linker:
             return None
         return str(found[0])
 
+    def foreign_share(self, tokens: list[Token]) -> float:
+        """The share of a text's words (of three letters or more) that are neither English (pyspellchecker's
+        dictionary), nor a word of the graph's names, nor a misspelling of one: high for another language."""
+        words = [t.word for t in tokens if len(t.word) >= 3 and t.word.isalpha()]
+        if not words:
+            return 0.0
+        unknown = [w for w in words if w not in self._english and singular(w) not in self._english
+                   and w not in self.vocabulary and self.correct(w) is None]
+        return len(unknown) / len(words)
+
     @cached_property
     def _english(self) -> frozenset[str]:
         from spellchecker import SpellChecker

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_CHARS", "ask", "interpret"]
 
 MAX_CHARS = 1000
+FOREIGN_SHARE = 0.4  # share of words neither English nor the graph's above which a question is declined
 TIME_BUDGET = 2.0     # seconds a question may take before it is stopped with BudgetError
 
 
@@ -43,6 +44,9 @@ def ask(engine: "Engine", question: Any) -> Answer:
     """Answer a question, or raise QuestionError when it cannot be read with enough confidence."""
     text = _check(question)
     r = read(engine, text)   # (loads spaCy the first time a question holds a context cue: not counted)
+    if len(r.unexplained) >= 2 and engine.linker.foreign_share(r.tokens) >= FOREIGN_SHARE:
+        raise QuestionError("I can only read questions in English, and too many of its words are not English "
+                            "words or names the graph knows.", [], [t.raw for t in r.unexplained])
     ranked = interpret(engine, r, time.perf_counter())
     if not ranked:
         raise QuestionError(_cannot(engine, r))
