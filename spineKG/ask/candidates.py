@@ -135,7 +135,7 @@ class _Generator:
             if iri not in out or HEAD_SOURCES.index(source) < HEAD_SOURCES.index(out[iri][0]):
                 out[iri] = (source, part)
 
-        ends = {p.mention.end for p in r.parts}
+        ends = {p.mention.end for p in r.parts if a <= p.mention.start < b}   # within the asking sentence
         # a wh-word right after a category is a relative pronoun ("the tumors which grow ..."), not a question
         askers = [i for i in range(a, b) if r.tokens[i].raw in WH_CATEGORY and i not in ends] + [
             f.end - 1 for f in r.forms if f.value == "request"]

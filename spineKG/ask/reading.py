@@ -20,6 +20,7 @@ from ..linking import Mention, Token, tokenize
 from .words import AUXILIARIES, COMPARATIVES, FUNCTION, NUMBERS, OBJECT_PRONOUNS, REFERRING, WH
 
 if TYPE_CHECKING:
+    from ..index import Index
     from ..query import Engine
 
 __all__ = ["Part", "Phrase", "Reading", "read"]
@@ -96,6 +97,12 @@ def read(engine: "Engine", text: str) -> Reading:
     idx = engine.index
     covered = {i for p in parts for i in range(p.mention.start, p.mention.end)}
     r.cues = _phrases(tokens, a, b, idx.cues, skip=OBJECT_PRONOUNS)
+    # a word inside a phrase that asks for a kind of answer is part of the asking, not a thing named
+    # ("how FAST does it grow" asks for a growth rate, it does not name fast-growing)
+    asked = [(c.start, c.end) for c in r.cues if c.end - c.start > 1]
+    r.parts = [p for p in r.parts if not (p.in_focus and any(s <= p.mention.start and p.mention.end <= e
+                                                             and p.mention.end - p.mention.start < e - s
+                                                             for s, e in asked))]
     r.ranks = _phrases(tokens, a, b, {k: {v} for k, v in idx.rank_cues.items()})
     rel: dict[str, set[str]] = {}
     for k, v in idx.relation_words.items():
@@ -113,7 +120,7 @@ def read(engine: "Engine", text: str) -> Reading:
     r.has_or = "or" in raw[a:b]
     r.categories = frozenset(i for p in parts for i in p.iris if idx.is_category(i))
     r.comparison = _comparison(raw[a:b])
-    _resolve(r)
+    _resolve(r, idx)
     explained = covered | {i for ph in (*r.cues, *r.ranks, *r.relations, *r.forms) for i in range(ph.start, ph.end)}
     r.unexplained = [t for i, t in enumerate(tokens[a:b], start=a)
                      if i not in explained and t.raw not in FUNCTION and t.word not in FUNCTION
@@ -191,9 +198,10 @@ def _comparison(raw: list[str]) -> tuple[str, float] | None:
     return None
 
 
-def _resolve(r: Reading) -> None:
+def _resolve(r: Reading, idx: "Index") -> None:
     """Bring in what the focus refers back to: when it uses a pronoun or names no more than a kind of answer
-    ("What are the aims?"), the things named in the sentence before it."""
+    ("What are the aims?"), the things named in the sentence before it; a singular pronoun ("it", "this")
+    stands for one thing, the tumor of that sentence when it names one ("a meningioma pressing on my cord")."""
     a, b = r.focus
     before = [p for p in r.parts if not p.in_focus and p.mention.start < a and not p.context.negated]
     if not before:
@@ -202,5 +210,10 @@ def _resolve(r: Reading) -> None:
     names_nothing = not any(p.in_focus and not (p.iris <= r.categories) for p in r.parts)
     if refers or names_nothing:
         last = before[-1].mention.sentence
-        brought = {id(p) for p in before if p.mention.sentence == last}
+        brought_parts = [p for p in before if p.mention.sentence == last]
+        singular = any(t.raw in ("it", "its", "this", "that") for t in r.tokens[a:b])
+        tumors = [p for p in brought_parts if any("tumor" in idx.entities[i].kinds for i in p.iris)]
+        if singular and tumors:
+            brought_parts = tumors[-1:]
+        brought = {id(p) for p in brought_parts}
         r.parts = [Part(p.mention, p.context, True, True) if id(p) in brought else p for p in r.parts]

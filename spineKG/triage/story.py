@@ -54,6 +54,9 @@ _SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
 _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
 # a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
 _POWER = re.compile(r"(?<![\d/])([0-4])\s*[+-]?\s*/\s*5\b")
+# a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
+_FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
+                    r"|\b(3[89]|4[0-2])(?:\.\d)?\s*(?:°\s*c|degrees|deg c|c)\b")
 
 
 def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Finding, ...]]:
@@ -86,6 +89,9 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
             findings.append(Finding(ent, m.text, status))
     if _POWER.search(low):
         findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
+    fever = _FEVER.search(low)
+    if fever:
+        findings.append(Finding(idx.entities[str(SKG.Fever)], fever.group(0), "present"))
     days = _duration(low, tokens, mentions, engine)
     inputs: dict[str, Any] = {
         "age": _age(low), "pain_days": days, "pain_new": True,
