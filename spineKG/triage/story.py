@@ -15,6 +15,7 @@ When the text tells a relative's story ("my mum can't feel her legs"), the relat
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..linking import Mention, tokenize
@@ -41,9 +42,10 @@ _AGE = [
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yo|y)\s*[-/]?\s*(?:old|o)\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yr old|m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"),
     re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b"),
-    re.compile(r"\b(?:i am|i'm|im|[a-z]+'s|[a-z]+ is|[a-z]+ turned|turned)\s+(?:now\s+|just\s+)?(\d{1,3})\b"
+    re.compile(r"\b(?:i am|i'm|im|[a-z]+'s|[a-z]+ is|[a-z]+ turned|turned|makes me|i turn|i'll be)\s+(?:now\s+|just\s+)?(\d{1,3})\b"
                r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
     re.compile(r"\b(?:m|f)\s*(\d{2})\b"),
+    re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
 ]
 _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late |mid )?(" + "|".join(_DECADES) +
                      r"|\d0s)\b")
@@ -57,6 +59,36 @@ _POWER = re.compile(r"(?<![\d/])([0-4])\s*[+-]?\s*/\s*5\b")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
 _FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
                     r"|\b(3[89]|4[0-2])(?:\.\d)?\s*(?:°\s*c|degrees|deg c|c)\b")
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19}
+_NUMBER_WORDS = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_UNITS_WORDS) + r"))?\b|\b(" +
+                           "|".join(_TEENS) + r")\b")
+_AND_A_HALF = re.compile(r"\b(\d+|" + "|".join(_UNITS_WORDS) + r"|a|an) and a half\b")
+# an amount of weight lost ("lost 4kg", "down 2 stone"): weight loss, possibly unintended
+_WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped)\s+(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?"
+                          r"\d+(?:\.\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|st)\b")
+
+
+_PSA = re.compile(r"\bpsa\s*(?:of|was|is|:|=)?\s*(\d+(?:\.\d+)?)\b")
+
+
+def _digits(low: str) -> str:
+    """Number words of ages and durations as digits ("thirty-eight" -> 38, "two and a half weeks" -> 2.5 weeks);
+    one to ten stay words (they are counts of days and weeks as often as anything)."""
+    def tens(m: re.Match[str]) -> str:
+        if m.group(3):
+            return str(_TEENS[m.group(3)])
+        return str(_TENS[m.group(1)] + (_UNITS_WORDS[m.group(2)] if m.group(2) else 0))
+
+    def half(m: re.Match[str]) -> str:
+        w = m.group(1)
+        n = float(w) if w[0].isdigit() else 1.0 if w in ("a", "an") else float(_UNITS_WORDS[w])
+        return f"{n + 0.5:g}"
+    return _AND_A_HALF.sub(half, _NUMBER_WORDS.sub(tens, low))
 
 
 def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Finding, ...]]:
@@ -75,11 +107,13 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
     findings: list[Finding] = []
     cancer = "none"
     for m, c in zip(mentions, contexts):
+        if c.negated and _beyond_negation(text, tokens, m):
+            c = replace(c, negated=False)
         status = _status(m, c, narrator_is_patient)
         for iri in sorted(m.iris):
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
-                if m.scope in ("broad", "related") and status == "possible":
+                if m.scope in ("broad", "related") and status == "possible" and iri != str(SKG.CancerHistory):
                     status = "loose"   # an organ named alone ("a cyst in my breast") is no cancer history
                 if status in ("present", "possible", "past"):
                     cancer = _later(cancer, "previous" if c.historical or status == "past" else "current")
@@ -87,8 +121,17 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
                                         m.text, "present" if status == "past" else status))
                 continue
             findings.append(Finding(ent, m.text, status))
+    findings += _bilateral(engine, text, tokens, mentions, findings)
     if _POWER.search(low):
         findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
+    psa = _PSA.search(low)
+    if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
+        findings.append(Finding(idx.entities[str(SKG.CancerHistory)], psa.group(0), "possible"))
+        cancer = _later(cancer, "current")
+    lost = _WEIGHT_LOST.search(low)
+    if lost:
+        findings.append(Finding(idx.entities[str(SKG.UnplannedWeightLoss)], lost.group(0), "possible"))
+    low = _digits(low)
     fever = _FEVER.search(low)
     if fever:
         findings.append(Finding(idx.entities[str(SKG.Fever)], fever.group(0), "present"))
@@ -105,7 +148,9 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
     return inputs, tuple(findings)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s-\s")
 ENCODER_THRESHOLD = 0.85   # cosine of a phrase to a red flag's name: tuned for recall (a possible finding asks)
+SHORT_MARGIN = 0.0         # added for a two-word phrase, whose vector a single word dominates
 
 
 def red_flag_names(engine: "Engine") -> tuple[list[str], list[str], Any]:
@@ -143,11 +188,14 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     from ..ask.words import FUNCTION
 
     covered = {i for m in linked for i in range(m.start, m.end)}
+    easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and not t.raw[0].isdigit() for t in tokens]
     # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context)
     spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
              if content[a] and content[b - 1] and not covered & set(range(a, b))
-             and tokens[a].sentence == tokens[b - 1].sentence]
+             and tokens[a].sentence == tokens[b - 1].sentence
+             and not _CLAUSE_BREAK.search(text[tokens[a].start:tokens[b - 1].end])   # a phrase is within a clause
+             and not any(t.word in easing for t in tokens[max(0, a - 3):b] if t.sentence == tokens[a].sentence)]
     if not spans:
         return []
     phrases = [text[tokens[a].start:tokens[b - 1].end] for a, b in spans]
@@ -155,7 +203,8 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     best: dict[str, tuple[float, int]] = {}
     for k, row in enumerate(sims):
         j = int(row.argmax())
-        if row[j] >= ENCODER_THRESHOLD and row[j] > best.get(iris[j], (0.0, -1))[0]:
+        short = spans[k][1] - spans[k][0] == 2
+        if row[j] >= ENCODER_THRESHOLD + (SHORT_MARGIN if short else 0.0) and row[j] > best.get(iris[j], (0.0, -1))[0]:
             best[iris[j]] = (float(row[j]), k)
     out: list[Mention] = []
     taken: set[int] = set()
@@ -165,6 +214,60 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
             continue
         taken |= set(range(a, b))
         out.append(Mention(a, b, phrases[k], frozenset({iri}), "related", "lay", "encoder", tokens[a].sentence))
+    return out
+
+
+_NEGATION_WORDS = re.compile(r"\b(?:no|not|nil|never|without|denies|denied|neg|negative|nad|none|free|normal|intact|"
+                             r"unremarkable|absent|clear)\b|-ve\b")
+
+
+def _beyond_negation(text: str, tokens: list[Any], m: Mention) -> bool:
+    """Whether a negated mention stands in a later item of a comma-separated list that says more than a finding:
+    in "no known Ca, new T-spine pain 3/52, legs giving way" the negation ends at the comma, while in "no fever,
+    wt loss, night pain" every item is a bare finding and is negated. Reading a red flag as present when the
+    negation is in doubt is the safer error."""
+    from ..ask.words import FUNCTION
+
+    start, end = tokens[m.start].start, tokens[m.end - 1].end
+    sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+    left = max((text.rfind(ch, sentence[0].start, start) for ch in ",;"), default=-1)
+    if left < 0:
+        return False
+    rights = [i for i in (text.find(ch, end, sentence[-1].end + 1) for ch in ",;") if i >= 0]
+    right = min(rights) if rights else sentence[-1].end
+    item = text[left + 1:right].lower()
+    if _NEGATION_WORDS.search(item):
+        return False
+    others = [t for t in sentence if left < t.start < right and not (start <= t.start < end)
+              and t.word not in FUNCTION and t.raw not in FUNCTION and t.raw not in ("or", "and")]
+    return bool(others)
+
+
+_BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both legs|both feet|both sides|both arms|both hands|"
+                        r"either leg|each leg|left and right|right and left|l and r|r and l)\b")
+_NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
+
+
+def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
+               findings: list[Finding]) -> list[Finding]:
+    """A nerve symptom or sign said of both sides ("bilat S1 sensory loss", "sciatica ... now both legs") is a
+    symptom in both legs (a sign of cauda equina or cord compression), with the nerve finding's status."""
+    idx = engine.index
+    out: list[Finding] = []
+    bilateral = str(SKG.BilateralLegSymptoms)
+    if any(f.entity.iri == bilateral for f in findings):
+        return out
+    for f in findings:
+        if f.status not in ("present", "possible") or not any(idx.is_a(f.entity.iri, str(SKG[n])) for n in _NERVE):
+            continue
+        m = next((m for m in mentions if m.text == f.words), None)
+        if m is None:
+            continue
+        sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+        clause = text[sentence[0].start:sentence[-1].end].lower()
+        if _BILATERAL.search(clause):
+            out.append(Finding(idx.entities[bilateral], f"{f.words} ({_BILATERAL.search(clause).group(0)})", f.status))
+            break
     return out
 
 
@@ -184,10 +287,11 @@ def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
 
 def _is_cancer(engine: "Engine", iri: str) -> bool:
     """A cancer of the person: a primary cancer elsewhere, a malignant or metastatic spinal tumor, a cancer
-    history, or a treatment given only for cancer (chemotherapy)."""
+    history, or a treatment given almost only for tumors (chemotherapy, radiotherapy): read as a cancer history,
+    the safer reading."""
     idx = engine.index
     return any(idx.is_a(iri, str(SKG[c])) for c in ("Cancer", "CancerHistory", "MalignantSpinalTumor",
-                                                     "SecondarySpinalTumor", "Chemotherapy"))
+                                                     "SecondarySpinalTumor", "Chemotherapy", "RadiationTherapy"))
 
 
 def _later(a: str, b: str) -> str:
@@ -198,6 +302,17 @@ def _later(a: str, b: str) -> str:
 def _narrator_is_patient(low: str) -> bool:
     """Whether the writer tells their own story ("my back hurts", "I've had pain") rather than a relative's
     ("my wife's legs are numb"); a clinician's note ("58M, ...") is the patient's."""
+    if re.match(r"\s*\d{1,3}\s*(?:yo|y/o|yrs?|m|f)\b", low) or re.search(r"\b(?:c/o|pmh|hx|o/e|fh|fhx|pt)\b", low):
+        return True
+    # the story opens on a relative ("My partner is 30 and ...", "Mum is 78.", "writing this for my daughter")
+    # (a relative who *had* a disease or died of one, opening the story, is family history: "My mum had breast cancer")
+    kin = (r"(?:my |our )?(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|boyfriend|girlfriend|gran|granny|"
+           r"grandma|grandad|grandpa|brother|sister|friend|fianc[eé]e?)\b")
+    if re.match(r"\W*(?:hi|hello|hey)?\W*(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
+                r"(?:for|on behalf of|about) " + kin, low) or \
+            re.match(r"\W*(?:hi|hello|hey)?\W*" + kin + r"(?:\s*\(\d+\))?\s*(?:is|'s|has been|has got|has had|keeps|can't|"
+                     r"cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low):
+        return False
     if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
                  r"aching|numb|bladder|bowels?|walk|feel)\b", low):
         return True
@@ -230,6 +345,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         count = _COUNTS.get(m.group(1), None) if not m.group(1)[0].isdigit() else float(m.group(1))
         if count is None:
             continue
+        if m.group(1) in ("last", "past") and not low[max(0, m.start() - 4):m.start()].endswith("the "):
+            continue   # "last year" dates an event; "for the last year" is a duration
         days = float(count) * _UNITS[m.group(2)]
         # "two years ago" dates an event; it is the pain's duration only when said of the pain
         if m.group(3) and not _near(m.start(), strict, low, window=40):
@@ -237,7 +354,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         if _near(m.start(), pain_at, low) or not pain_at:
             found.append(days)
     for m in _SLASHED.finditer(low):
-        found.append(float(m.group(1)) * _SLASH[m.group(2)])
+        if _near(m.start(), pain_at, low, window=40) and not low[m.end():m.end() + 4].strip().startswith("ago"):
+            found.append(float(m.group(1)) * _SLASH[m.group(2)])
     for m in _SINCE.finditer(low):
         found.append({"yesterday": 1, "last night": 1, "this morning": 0.5, "today": 0.5, "last week": 7,
                       "last month": 30, "last year": 365}[m.group(1)])
