@@ -23,7 +23,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BudgetError, QuestionError
-from ..model import Answer, Interpretation, Reading as ReadingView, Result
+from ..model import Answer, Interpretation, Reading as ReadingView, Result, TriageResult
+from ..vocab import SKG
 from ..triage import triage_text
 from .candidates import Candidate, candidates
 from .execute import Outcome, execute
@@ -55,10 +56,11 @@ def ask(engine: "Engine", question: Any) -> Answer:
     results, query, sparql = outcome.results, outcome.query, outcome.sparql
     conf = confidence(confidence_features([c.score for c, _ in ranked], best.features, len(r.unexplained)))
     alternatives = tuple(c.canonical for c, _ in ranked[1:3])
-    story = _patient_story(r)
+    story = _patient_story(engine, r)
     if conf < model()["threshold"]:
         t = triage_text(engine, text) if story else None
-        if t is not None and t.tier.order > 1:   # a red flag in a story is answered, even if the question is not
+        if t is not None and t.tier.order > 1 and _tells_red_flag(engine, t):
+            # a red flag told as the person's own is answered, even if the question is not
             reading = Interpretation("How soon should this person be seen, and by whom?", "triage", "urgency", conf,
                                      alternatives=(best.canonical, *alternatives))
             return Answer(text, (Result(t.tier.entity), Result(t.tier.level)), reading, triage=t)
@@ -83,11 +85,33 @@ def interpret(engine: "Engine", r: Reading, started: float | None = None) -> lis
     return [(cands[0], execute(engine, r, cands[0])), *((c, None) for c in cands[1:])]
 
 
-def _patient_story(r: Reading) -> bool:
-    """Whether a question tells of a person's own back pain or symptoms (theirs, or a relative's)."""
+def _tells_red_flag(engine: "Engine", t: "TriageResult") -> bool:
+    """Whether a rule above self-care fired on something the text states as present (not a red flag only named as a
+    topic, "what are the warning signs ...", nor only possible), or on a cancer of the person."""
+    idx = engine.index
+    present = [f.entity.iri for f in t.findings if f.status == "present"]
+    for rule in t.fired:
+        if rule.tier.order <= 1:
+            continue
+        if rule.cancer and t.inputs.get("cancer_history") not in (None, "none"):
+            return True
+        if any(idx.is_a(i, c) for i in present for c in (*rule.any, *rule.all)
+               if c not in (str(SKG.BackPain), str(SKG.NewBackPain))):
+            return True
+    return False
+
+
+def _patient_story(engine: "Engine", r: Reading) -> bool:
+    """Whether a question tells of a person's own back pain or symptoms (theirs, or a relative's): a person, and a
+    symptom named as present (a risk factor alone, "while I'm on chemo", is no story of symptoms)."""
     people = {"i", "im", "ive", "my", "me", "mum", "mom", "mother", "dad", "father", "husband", "wife", "son",
               "daughter", "he", "she", "patient", "pt"} & {t.raw for t in r.tokens}
-    return bool(people) and any(p.context.present for p in r.parts if not p.in_focus or r.form != "wh" or p.in_focus)
+    idx = engine.index
+    raw = {t.raw for t in r.tokens}
+    told = bool(raw & {"pain", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy", "sore", "numb",
+                       "tingling", "tingly", "weak", "stiff", "agony", "killing"})
+    return bool(people) and (told or any(p.context.present and any("symptom" in idx.entities[i].kinds for i in p.iris)
+                                         for p in r.parts))
 
 
 def _interpretation(engine: "Engine", r: Reading, c: Candidate, conf: float, alternatives: tuple[str, ...],

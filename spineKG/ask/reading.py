@@ -97,12 +97,6 @@ def read(engine: "Engine", text: str) -> Reading:
     idx = engine.index
     covered = {i for p in parts for i in range(p.mention.start, p.mention.end)}
     r.cues = _phrases(tokens, a, b, idx.cues, skip=OBJECT_PRONOUNS)
-    # a word inside a phrase that asks for a kind of answer is part of the asking, not a thing named
-    # ("how FAST does it grow" asks for a growth rate, it does not name fast-growing)
-    asked = [(c.start, c.end) for c in r.cues if c.end - c.start > 1]
-    r.parts = [p for p in r.parts if not (p.in_focus and any(s <= p.mention.start and p.mention.end <= e
-                                                             and p.mention.end - p.mention.start < e - s
-                                                             for s, e in asked))]
     r.ranks = _phrases(tokens, a, b, {k: {v} for k, v in idx.rank_cues.items()})
     rel: dict[str, set[str]] = {}
     for k, v in idx.relation_words.items():
