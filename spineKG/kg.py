@@ -75,8 +75,8 @@ class KnowledgeGraph:
     def link(self, text: str) -> list[Mention]:
         """The entities a text names, where it names them (see :mod:`spineKG.linking`).
 
-        >>> [m.text for m in load().link("pins and needles in both legs")]
-        ['pins and needles', 'both legs']
+        >>> [m.text for m in load().link("pins and needles in my feet and weak legs")]
+        ['pins and needles', 'feet', 'weak legs']
         """
         return self.engine.linker.link(tokenize(text), text)
 

@@ -371,6 +371,9 @@ class _Generator:
             base = self.engine.constraints.entity(head, tumors, negate=p.excluded,
                                                   role=" ".join(self.r.parts[g].mention.text for g in group))
         found = self.engine.relations_between(head, base, direct)
+        if p.excluded and all(self.idx.is_a(i, head) and i != head for i in p.iris):
+            # "other than lung cancer, which cancers ...": what is left out is a kind of the answer itself
+            found = {(RDFS_SUBCLASS, True)}
         if not found:
             return None
         rels = {rel for rel, _ in found}

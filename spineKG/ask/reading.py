@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..context import Context
 from ..linking import Mention, Token, tokenize
+from ..text import norm
 from .words import AUXILIARIES, COMPARATIVES, FUNCTION, NUMBERS, OBJECT_PRONOUNS, REFERRING, WH
 
 if TYPE_CHECKING:
@@ -91,7 +92,8 @@ def read(engine: "Engine", text: str) -> Reading:
     parts = [Part(m, c, a <= m.start < b) for m, c in zip(mentions, contexts)]
     raw = [t.raw for t in tokens]
     # a wh-word right after something named is a relative pronoun ("tumors WHERE ...", "the tests which ...")
-    relative = {m.end - a for m in mentions if a <= m.end < b}
+    relative = {m.end - a for m in mentions if a <= m.end < b   # (not after a comma: "Apart from X, which ...")
+                and "," not in text[tokens[m.end - 1].end:tokens[m.end].start]}
     form, wh = _form(raw[a:b], relative)
     r = Reading(text, tokens, focus, form, wh, parts, first_person=bool({"i", "my", "me", "im", "ive"} & set(raw)))
     idx = engine.index
@@ -115,7 +117,11 @@ def read(engine: "Engine", text: str) -> Reading:
     r.categories = frozenset(i for p in parts for i in p.iris if idx.is_category(i))
     r.comparison = _comparison(raw[a:b])
     _resolve(r, idx)
-    explained = covered | {i for ph in (*r.cues, *r.ranks, *r.relations, *r.forms) for i in range(ph.start, ph.end)}
+    # the words of a negation or an exclusion ("apart from", "other than") say how, not what: they are read
+    ctx = {norm(c): {"context"} for cat in ("negated", "excluded") for d in ("preceding", "following")
+           for c in idx.context_cues.get(cat, {}).get(d, ())}
+    said = _phrases(tokens, a, b, ctx)
+    explained = covered | {i for ph in (*r.cues, *r.ranks, *r.relations, *r.forms, *said) for i in range(ph.start, ph.end)}
     r.unexplained = [t for i, t in enumerate(tokens[a:b], start=a)
                      if i not in explained and t.raw not in FUNCTION and t.word not in FUNCTION
                      and not t.raw.isdigit() and t.raw not in NUMBERS and len(t.raw) > 2]
