@@ -63,7 +63,8 @@ def ask(engine: "Engine", question: Any) -> Answer:
             # a red flag told as the person's own is answered, even if the question is not
             reading = Interpretation("How soon should this person be seen, and by whom?", "triage", "urgency", conf,
                                      alternatives=(best.canonical, *alternatives))
-            return Answer(text, (Result(t.tier.entity), Result(t.tier.level)), reading, triage=t)
+            whom = tuple(Result(x) for x in t.specialists) if engine.index.is_a(best.head, str(SKG.Specialist)) else ()
+            return Answer(text, (*whom, Result(t.tier.entity), Result(t.tier.level)), reading, triage=t)
         raise QuestionError(f"I can't answer that with confidence ({conf:.0%} sure of my best reading).",
                             [best.canonical, *alternatives][:3], [t.raw for t in r.unexplained])
     interpretation = _interpretation(engine, r, best, conf, alternatives, sparql)

@@ -165,8 +165,14 @@ class _Generator:
         last = in_seg[-1] if in_seg else (cat_parts[-1] if cat_parts else None)
         where = next((n for n in cat_parts if r.parts[n].mention.end < b and r.tokens[r.parts[n].mention.end].raw in WH
                       and r.parts[n].mention.end in ends), None) if r.form == "keyword" else None
+        # "compartment = intramedullary", "goal: tumor shrinkage": a category naming the value after it is an
+        # attribute of the answers, not the kind asked for
+        valued = {n for n in cat_parts for m in self.focus if m != n and self._names_value(r.parts[n], r.parts[m])
+                  and set(r.text[r.tokens[r.parts[n].mention.end - 1].end:r.tokens[r.parts[m].mention.start].start]) & set("=:")}
         for n in cat_parts:
             p = r.parts[n]
+            if n in valued and len(cat_parts) > 1:
+                continue
             possessive = r.text[r.tokens[p.mention.end - 1].end:r.tokens[p.mention.end - 1].end + 2] in ("'s", "’s")
             for iri in (i for i in p.iris if idx.is_category(i) or i in idx.roots.values()):
                 if self._follows(askers, p.mention.start) and not possessive:
@@ -180,7 +186,10 @@ class _Generator:
                 else:
                     put(iri, "category", n)
             first_category = False
+        valued_spans = [(r.parts[n].mention.start, r.parts[n].mention.end) for n in valued]
         for cue in r.cues:
+            if len(cat_parts) > 1 and any(a0 <= cue.start and cue.end <= b0 for a0, b0 in valued_spans):
+                continue   # the cue word is the attribute's name ("compartment = ...")
             if cue.start in ends or cue.start - 1 in ends and cue.end - cue.start == 1 and r.tokens[cue.start].raw in WH:
                 continue   # "tumors WHERE compartment = ...": a relative wh-word after a category asks nothing
             near = self._follows(wh_any, cue.start, gap=3) or any(cue.start <= w < cue.end for w in wh_any)

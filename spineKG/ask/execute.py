@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Entity, Evidence, Query, Result, Results, TriageResult
-from ..triage import triage_text
+from ..triage import rules, triage_text
 from ..terms import TYPICALITY
 from ..vocab import RDFS_SUBCLASS, SKG
 from .candidates import Candidate
@@ -51,7 +51,9 @@ def execute(engine: "Engine", r: Reading, c: Candidate) -> Outcome:
     if c.shape == "triage":   # how soon, and whom, to see: the triage rules decide
         t = triage_text(engine, r.text)
         if engine.index.is_a(c.head, str(SKG.Specialist)):
-            return Outcome(tuple(Result(s) for s in t.specialists), triage=t)
+            # whom the story's rules recommend; with no story, every specialist a rule recommends
+            found = t.specialists or tuple({s.iri: s for r in rules(engine)[1] for s in r.specialists}.values())
+            return Outcome(tuple(Result(s) for s in found), triage=t if t.specialists else None)
         return Outcome((Result(t.tier.entity), Result(t.tier.level)), triage=t)
     q = query_of(c)
     res: Results = engine.run(q)
