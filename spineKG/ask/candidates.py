@@ -213,7 +213,7 @@ class _Generator:
     def all(self) -> list[Candidate]:
         out: list[Candidate] = []
         r = self.r
-        rank = next((ph.value for ph in r.ranks), None)
+        rank = next((ph.value for ph in r.ranks if ph.value != "always"), None)   # "always" is for yes/no only
         share = any(f.value == "share" for f in r.forms) or r.comparison is not None
         for head, source, part in self.heads():
             cand = self.listing(head, source, part, rank)

@@ -89,6 +89,13 @@ def _yesno(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
         # a statement about a group as a whole (an ancestor's "commonly of type ...") says nothing of each member
         found = [(e, engine.evidence(e["axiom"])) for e in edges]
         found = [(e, ev) for e, ev in found if e["s"] in subj.iris or ev.kind != "population"]
+        if found and any(ph.value == "always" for ph in r.ranks):
+            # "do all spinal tumors cause symptoms?": yes only if it always holds; else no, with what does hold
+            strong = [(e, ev) for e, ev in found if e["typicality"] == "always"]
+            if not strong:
+                found.sort(key=lambda x: (-TYPICALITY.get(x[0]["typicality"], 0), x[0]["axiom"]))
+                return (_value(subject, "no", (found[0][1],)),)
+            found = strong
         if found:
             found.sort(key=lambda x: (-TYPICALITY.get(x[0]["typicality"], 0), x[0]["axiom"]))
             return (_value(subject, "yes", (found[0][1],)),)

@@ -35,7 +35,8 @@ DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pse
               "termination": SKG.terminationCue}
 FORMS = {"request": SKG.RequestForm, "share": SKG.ShareForm}
 DEFAULT_SOURCE = "spinekg-lexicon"
-EXTRA_RANKS = ("least_common", "typical")   # read by the interpreter: the reverse order, and "usually" (a typicality)
+EXTRA_RANKS = ("least_common", "typical", "always")   # read by the interpreter: the reverse order, "usually" (a
+# typicality), and "all" / "always" (a yes-no question about every member: only what always holds answers yes)
 
 
 @dataclass(frozen=True)
