@@ -109,7 +109,7 @@ def read(engine: "Engine", text: str) -> Reading:
     rel = {k: v for k, v in rel.items() if not all(w in FUNCTION for w in k.split())}
     r.relations = [p for p in _phrases(tokens, a, b, rel) if not covered & set(range(p.start, p.end))]
     r.forms = _phrases(tokens, a, b, {k: {v} for k, v in idx.forms.items()})
-    if "%" in text[tokens[a].start:tokens[b - 1].end + 2] if b > a else False:   # "% of spinal tumours in L-spine?"
+    if "%" in text[max(0, tokens[a].start - 2):tokens[b - 1].end + 2] if b > a else False:   # "% of spinal tumours in L-spine?"
         r.forms.append(Phrase(a, a, "share"))
     if r.form == "keyword" and any(f.value == "request" and f.start == a for f in r.forms):
         r.form = "request"
