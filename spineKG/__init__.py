@@ -23,6 +23,7 @@ __all__ = [
     "Result",
     "Results",
     "SparqlError",
+    "SpineKGError",
     "Store",
     "UnknownTermError",
     "connect",

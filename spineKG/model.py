@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
+from .render import NOT_A_MEDICAL_DEVICE
 from .terms import TYPICALITY
 from .vocab import SKG
 
@@ -328,10 +329,6 @@ class Answer:
         from .render import answer_text
 
         return answer_text(self)
-
-
-NOT_A_MEDICAL_DEVICE = ("spineKG is a reference and teaching tool, not a medical device: it does not replace a "
-                        "clinician's judgement. If in doubt, seek medical help.")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import Answer, TriageResult
 
-__all__ = ["answer_text", "triage_text"]
+__all__ = ["NOT_A_MEDICAL_DEVICE", "answer_text", "triage_text"]
+
+# (here, not in spineKG.model, whose TriageResult.to_dict carries it too: model imports render, not the reverse)
+NOT_A_MEDICAL_DEVICE = ("spineKG is a reference and teaching tool, not a medical device: it does not replace a "
+                        "clinician's judgement. If in doubt, seek medical help.")
 
 
 def answer_text(answer: "Answer") -> str:
@@ -47,8 +51,6 @@ def answer_text(answer: "Answer") -> str:
 def triage_text(t: "TriageResult") -> str:
     """A triage result: the tier and what to do, the rules that fired with their sources, the reading, the
     questions that would settle a possible red flag, the safety net, and the medical-device line."""
-    from .model import NOT_A_MEDICAL_DEVICE
-
     who = f" ({' or '.join(s.label for s in t.specialists)})" if t.specialists else ""
     lines = [f"{t.tier.entity.label.upper()}{who}: {t.tier.advice}"]
     for r in t.fired:

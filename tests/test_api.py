@@ -1,6 +1,12 @@
 """The typed query API, per question category, on every embedded backend (a shared suite)."""
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+
 import pytest
 
 import spineKG
@@ -173,3 +179,104 @@ def test_named_queries(any_kg: spineKG.KnowledgeGraph, name: str, bindings: dict
     rows = any_kg.sparql(name, **bindings)
     assert any(expect in " ".join(str(c) for c in row) for row in rows)
     assert list(rows.to_df().columns) == list(rows.vars)
+
+
+# ------------------------------------------------------------------ the public surface (like httpx's exported-members test)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bound_names(path: Path) -> set[str]:
+    """The names a module's source binds at module level (imports, assignments, functions, classes); not the
+    ``from __future__`` feature names, nor names bound only under ``if TYPE_CHECKING:``."""
+    names: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                    names.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.If) and not (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                for part in (node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody):
+                    visit(part)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return names
+
+
+def _documented() -> dict[int, str]:
+    """The objects docs/api.md documents (by id), each with the directive that does: ``autofunction`` and
+    ``autoclass`` name one; ``automodule`` documents the ``:members:`` it lists, or else (autodoc's default
+    options in docs/conf.py: members, not undocumented ones) every public member with a docstring — those in
+    the module's ``__all__``, or, without one, those defined in the module."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    found: dict[int, str] = {}
+    for m in re.finditer(r"^\.\. (autofunction|autoclass|automodule):: (\S+)\n((?:   :\S+:.*\n)*)", text, re.M):
+        directive, target, options = m.groups()
+        if directive != "automodule":
+            module, _, name = target.rpartition(".")
+            found[id(getattr(importlib.import_module(module), name))] = m.group(0).splitlines()[0]
+            continue
+        mod = importlib.import_module(target)
+        listed = re.search(r":members:(.*)", options)
+        if listed and listed.group(1).strip():
+            names = [n.strip() for n in listed.group(1).split(",")]
+        elif hasattr(mod, "__all__"):
+            names = list(mod.__all__)
+        else:
+            names = [n for n, o in vars(mod).items() if not n.startswith("_") and getattr(o, "__module__", None) == target]
+        for n in names:
+            obj = getattr(mod, n)
+            if inspect.getdoc(obj):
+                found[id(obj)] = f"{m.group(0).splitlines()[0]} ({n})"
+    return found
+
+
+def test_all_is_exactly_the_public_names_of_the_package() -> None:
+    public = {n for n in _bound_names(ROOT / "spineKG" / "__init__.py") if not n.startswith("_")}
+    assert spineKG.__all__ == sorted(public), "spineKG.__all__ must list exactly the public names of spineKG/__init__.py"
+    namespace: dict[str, object] = {}
+    exec("from spineKG import *", namespace)   # noqa: S102
+    assert {n for n in namespace if n != "__builtins__"} == set(spineKG.__all__)
+
+
+@pytest.mark.parametrize("name", spineKG.__all__)
+def test_every_exported_name_is_importable_and_documented(name: str) -> None:
+    obj = getattr(spineKG, name)
+    assert inspect.getdoc(obj), f"spineKG.{name} has no docstring"
+    assert id(obj) in _documented(), f"spineKG.{name} is exported but not in the API reference (docs/api.md)"
+
+
+def test_the_api_reference_documents_only_what_is_exported_from_the_root() -> None:
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for target in re.findall(r"^\.\. auto(?:function|class):: spineKG\.(\w+)$", text, re.M):
+        assert target in spineKG.__all__, f"docs/api.md documents spineKG.{target}, which spineKG.__all__ leaves out"
+
+
+def _modules_with_all() -> list[str]:
+    out = []
+    for path in sorted((ROOT / "spineKG").rglob("*.py")):
+        if "__all__" not in path.read_text(encoding="utf-8") or path.name == "__main__.py":
+            continue
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        out.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return out
+
+
+@pytest.mark.parametrize("module", _modules_with_all())
+def test_every_name_in_a_modules_all_exists(module: str) -> None:
+    mod = importlib.import_module(module)
+    names = list(mod.__all__)
+    assert len(names) == len(set(names)), f"{module}.__all__ lists a name twice"
+    missing = [n for n in names if not hasattr(mod, n)]
+    assert not missing, f"{module}.__all__ lists names it does not define: {missing}"
+    assert set(names) <= _bound_names(Path(mod.__file__)), f"{module}.__all__ lists names its source does not bind"

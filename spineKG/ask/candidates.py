@@ -22,7 +22,7 @@ from ..model import Constraint, Query
 from ..text import plural
 from ..vocab import RDFS_SUBCLASS, SKG
 from .reading import Part, Reading
-from .words import FUNCTION, PREPOSITIONS, REFERRING, WH, WH_CATEGORY
+from ..words import FUNCTION, PREPOSITIONS, REFERRING, WH, WH_CATEGORY
 
 if TYPE_CHECKING:
     from ..query import Engine

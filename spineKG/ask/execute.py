@@ -14,11 +14,11 @@ from ..model import Entity, Evidence, Query, Result, Results, TriageResult
 from ..triage import rules, triage_text
 from ..terms import TYPICALITY
 from ..vocab import RDFS_SUBCLASS, SKG
-from .candidates import Candidate
 from .reading import Reading
 
 if TYPE_CHECKING:
     from ..query import Engine
+    from .candidates import Candidate   # (candidates calls query_of: a runtime import here would be a cycle)
 
 __all__ = ["Outcome", "execute", "query_of"]
 

@@ -18,16 +18,30 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .ranking import DEFAULT, MODEL_PATH
 
+if TYPE_CHECKING:
+    from ..query import Engine
+
 __all__ = ["main"]
 
 _GENERIC = {"spinal", "spine", "tumor", "tumors", "tumour", "tumours", "the", "a", "an", "of", "neoplasm",
             "neoplasms", "about", "approximately", "roughly"}
+
+
+def release_engine() -> "Engine":
+    """The query engine on the bundled release in the embedded store (what ``spineKG.load()`` builds; made here
+    from the store and the index, as this layer may not import the KnowledgeGraph facade)."""
+    from ..index import Index
+    from ..query import Engine
+    from ..store import EmbeddedStore
+
+    store = EmbeddedStore()
+    return Engine(store, Index.from_store(store))
 
 
 def _forms(text: Any) -> set[str]:
@@ -49,33 +63,34 @@ def passes(q: dict[str, Any], labels: list[tuple[str, ...]]) -> bool:
     return all(hit(n) for n in q.get("must_include") or []) and not any(hit(n) for n in q.get("must_exclude") or [])
 
 
-def collect(kg: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every question's candidates with their features and whether each is right."""
+def collect(engine: "Engine", questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every question's candidates with their features and whether each is right (``engine``: a
+    KnowledgeGraph's ``.engine``, or :func:`release_engine` for the bundled release)."""
     from . import _check
     from .candidates import candidates
     from .execute import execute, query_of
     from .reading import read
 
     out = []
-    idx = kg.engine.index
+    idx = engine.index
     for q in questions:
         decline = q.get("expect") == "decline"
         try:
-            r = read(kg.engine, _check(q["question"]))
-            cands = candidates(kg.engine, r)[:30]
+            r = read(engine, _check(q["question"]))
+            cands = candidates(engine, r)[:30]
         except Exception:  # noqa: BLE001 - a question the reader refuses has no candidates
             out.append({"id": q["id"], "decline": decline, "cands": [], "unexplained": 0})
             continue
         rows = []
         for c in cands:
             if c.shape in ("list", "choice"):   # in memory: the same answers as the store's (a test checks)
-                found = kg.engine.evaluate(query_of(c))
+                found = engine.evaluate(query_of(c))
                 if c.shape == "choice":
                     offered = {i for n in c.options for i in r.parts[n].iris}
                     found = [x for x in found if any(idx.is_a(x, o) for o in offered)]
                 labels = [(idx.entities[x].label, *idx.entities[x].synonyms) for x in found]
             else:
-                results = execute(kg.engine, r, c).results
+                results = execute(engine, r, c).results
                 labels = [(x.label, *x.entity.synonyms) if not x.value else (x.value,) for x in results]
             rows.append({"f": dict(c.features), "ok": (not decline) and bool(labels) and passes(q, labels),
                          "canonical": c.canonical})
@@ -172,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="the share of questions that may be answered wrongly (default 0.025)")
     p.add_argument("--report", action="store_true", help="print the oracle and the fitted accuracy only")
     args = p.parse_args(argv)
-    import spineKG
-
-    kg = spineKG.load()
+    eng = release_engine()
     questions = []
     for path in args.files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -182,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             questions += [c for s in data["sets"] for c in s["cases"]]
         else:
             questions += list(data["questions"] if isinstance(data, dict) else data)
-    data = collect(kg, questions)
+    data = collect(eng, questions)
     keys = sorted(set(DEFAULT["weights"]) | {k for d in data for c in d["cands"] for k in c["f"]})
     oracle = sum(any(c["ok"] for c in d["cands"]) for d in data if not d["decline"])
     answerable = sum(not d["decline"] for d in data)

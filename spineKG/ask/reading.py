@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..context import Context
 from ..linking import Mention, Token, tokenize
 from ..text import norm
-from .words import AUXILIARIES, COMPARATIVES, FUNCTION, NUMBERS, OBJECT_PRONOUNS, REFERRING, WH
+from ..words import AUXILIARIES, COMPARATIVES, FUNCTION, NUMBERS, OBJECT_PRONOUNS, REFERRING, WH
 
 if TYPE_CHECKING:
     from ..index import Index

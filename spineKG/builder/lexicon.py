@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from ..errors import SourceError, suggest
+from .axioms import annotate
 from .namespaces import DEFINITION, OBO, OIO, SKG, SOURCE
+from .yamlio import read_yaml
 
 if TYPE_CHECKING:
     from .source import OntologySource
@@ -62,8 +64,6 @@ class Lexicon:
 
 def read(path: Path, src: "OntologySource") -> Lexicon:
     """Read and check the lexicon against the entities, properties and sources of the source."""
-    from .source import read_yaml
-
     lex = Lexicon()
     if not path.exists():
         return lex
@@ -124,8 +124,6 @@ def read(path: Path, src: "OntologySource") -> Lexicon:
 
 def emit(g: Graph, src: "OntologySource") -> None:
     """Write the lexicon into the OWL graph."""
-    from .owl import annotate
-
     lex = src.lexicon
     for ap, label in ((SKG.ClinicalShorthand, "clinical shorthand"),):
         g.add((ap, RDF.type, OWL.AnnotationProperty))

@@ -7,7 +7,6 @@ labels derived from their content, so the same source always serialises to the s
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -15,6 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SKOS, SOURCE
 from . import lexicon, triage
+from .axioms import annotate, bnode
 from .source import Assertion, OntologySource, Xref
 
 # where the schemes of the cross-references resolve (the expansions SSSOM's curie map also uses)
@@ -80,11 +80,6 @@ ANNOTATION_PROPERTIES = {
 }
 
 
-def bnode(*parts: Any) -> BNode:
-    digest = hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
-    return BNode(f"b{digest}")
-
-
 def rdf_list(g: Graph, items: list[Any], *key: Any) -> BNode:
     """An RDF list with content-derived blank nodes (rdflib's Collection would use random ones)."""
     nodes = [bnode("list", n, *key) for n in range(len(items))]
@@ -96,18 +91,6 @@ def rdf_list(g: Graph, items: list[Any], *key: Any) -> BNode:
 
 def prop_iri(src: OntologySource, prop: str, typicality: str) -> URIRef:
     return SKG[prop] if typicality == "always" else SKG[src.weak(prop)]
-
-
-def annotate(g: Graph, subject: URIRef | BNode, predicate: URIRef, target: Any, qualifiers: dict[URIRef, Any], key: tuple) -> BNode:
-    ax = bnode("axiom", *key)
-    g.add((ax, RDF.type, OWL.Axiom))
-    g.add((ax, OWL.annotatedSource, subject))
-    g.add((ax, OWL.annotatedProperty, predicate))
-    g.add((ax, OWL.annotatedTarget, target))
-    for p, v in qualifiers.items():
-        if v is not None:
-            g.add((ax, p, v))
-    return ax
 
 
 def qualifiers(a: Assertion) -> dict[URIRef, Any]:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..errors import SourceError, suggest
+from .yamlio import read_yaml
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
@@ -23,33 +22,6 @@ if TYPE_CHECKING:
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "src"
 ENTITY_FILES = ("tumors.yaml", "anatomy.yaml", "findings.yaml", "care.yaml")
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line of every mapping under the key ``__line__``."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:   # a key given twice would silently hide the first value
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' is given twice", key_node.start_mark)
-        seen.add(key)
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader subclass)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise SourceError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from None
 
 
 SYNONYM_TYPES = ("exact", "narrow", "broad", "related")      # OBO synonym scopes (oio:has<Type>Synonym)

@@ -20,6 +20,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from ..errors import SourceError, suggest
 from .namespaces import DEFINITION, SKG, SOURCE
+from .yamlio import read_yaml
 
 if TYPE_CHECKING:
     from .source import OntologySource
@@ -71,8 +72,6 @@ class Triage:
 
 def read(path: Path, src: "OntologySource") -> Triage:
     """Read and check the tiers and rules against the entities and sources of the source."""
-    from .source import read_yaml
-
     out = Triage()
     if not path.exists():
         return out

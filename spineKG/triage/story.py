@@ -185,7 +185,7 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
         return []
     from ..encoder import load
 
-    from ..ask.words import FUNCTION
+    from ..words import FUNCTION
 
     covered = {i for m in linked for i in range(m.start, m.end)}
     easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
@@ -226,7 +226,7 @@ def _beyond_negation(text: str, tokens: list[Any], m: Mention) -> bool:
     in "no known Ca, new T-spine pain 3/52, legs giving way" the negation ends at the comma, while in "no fever,
     wt loss, night pain" every item is a bare finding and is negated. Reading a red flag as present when the
     negation is in doubt is the safer error."""
-    from ..ask.words import FUNCTION
+    from ..words import FUNCTION
 
     start, end = tokens[m.start].start, tokens[m.end - 1].end
     sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]

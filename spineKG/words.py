@@ -1,4 +1,5 @@
-"""English function words: the closed classes of grammar the interpreter needs to read a sentence's form.
+"""English function words: the closed classes of grammar the interpreter needs to read a sentence's form (and
+triage, to read a story; so they sit below both, with :mod:`spineKG.text`).
 
 Only function words live here (wh-words, auxiliaries, pronouns, determiners, prepositions, conjunctions,
 quantities); every content word — names, lay words, abbreviations, relation phrasings, answer-kind and
