@@ -118,14 +118,19 @@ def read(engine: "Engine", text: str) -> Reading:
     r.comparison = _comparison(raw[a:b])
     _resolve(r, idx)
     # the words of a negation or an exclusion ("apart from", "other than") say how, not what: they are read
-    ctx = {norm(c): {"context"} for cat in ("negated", "excluded") for d in ("preceding", "following")
-           for c in idx.context_cues.get(cat, {}).get(d, ())}
-    said = _phrases(tokens, a, b, ctx)
+    said = _phrases(tokens, a, b, engine.memo("negation and exclusion phrases", _context_phrases))
     explained = covered | {i for ph in (*r.cues, *r.ranks, *r.relations, *r.forms, *said) for i in range(ph.start, ph.end)}
     r.unexplained = [t for i, t in enumerate(tokens[a:b], start=a)
                      if i not in explained and t.raw not in FUNCTION and t.word not in FUNCTION
                      and not t.raw.isdigit() and t.raw not in NUMBERS and len(t.raw) > 2]
     return r
+
+
+def _context_phrases(engine: "Engine") -> dict[str, set[str]]:
+    """The normalised cue phrases of negation and exclusion, as a phrase table (read once per store)."""
+    idx = engine.index
+    return {norm(c): {"context"} for cat in ("negated", "excluded") for d in ("preceding", "following")
+            for c in idx.context_cues.get(cat, {}).get(d, ())}
 
 
 def _focus(text: str, tokens: list[Token]) -> tuple[int, int]:
