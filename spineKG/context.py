@@ -33,7 +33,7 @@ CATEGORIES = ("negated", "excluded", "hypothetical", "family", "historical", "po
 _AFTER = "+following"
 _LIST_BREAKS = (",", ";", "+", "(", ")", "/")
 _HEDGE = re.compile(r"\?(?=[A-Za-z])")
-_CUE_TOKEN = re.compile(r"[a-z0-9']+|[?¿]")
+_CUE_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*|[?¿]")   # quotes around words are no part of them
 _DIRECTIONS = {"preceding": "preceding_negations", "following": "following_negations", "pseudo": "pseudo_negations",
                "termination": "termination"}
 

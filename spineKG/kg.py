@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+from datetime import date
+
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -173,15 +175,17 @@ class KnowledgeGraph:
 
         return triage(self.engine, **inputs)
 
-    def triage_text(self, text: str) -> "TriageResult":
+    def triage_text(self, text: str, *, today: "date | None" = None) -> "TriageResult":
         """Triage a patient's own words or a clinician's note, read with clinical NLP (see :mod:`spineKG.triage`).
+        ``today`` is the day the text was written (default: today), from which a date of birth or "since October"
+        is counted.
 
         >>> load().triage_text("72 y/o, 1 week new thoracic back pain, worse at night").tier.key
         'soon'
         """
         from .triage import triage_text
 
-        return triage_text(self.engine, text)
+        return triage_text(self.engine, text, today=today)
 
 def connect(query_url: str, update_url: str | None = None, graph: str | None = None) -> KnowledgeGraph:
     """The knowledge graph in a SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) that

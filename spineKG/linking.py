@@ -32,6 +32,7 @@ _SENTENCE_END = re.compile(r"[.?!;]+(?=\s|$)|\n")
 # words that may not be a name on their own: too common in questions to name an entity
 _WEAK_NAMES = frozenset({"in", "a", "the", "for", "with", "when", "how", "who", "where", "which", "what", "it", "is",
                          "are", "do", "does", "can", "to", "of", "and", "or", "my", "i", "be", "on", "at", "as", "by"})
+_NEGATING_PREFIXES = frozenset({"a", "an", "non", "un", "in", "im", "dis", "de", "anti"})
 _SCOPE_ORDER = ("label", "exact", "narrow", "broad", "related")
 
 
@@ -134,6 +135,8 @@ class Linker:
         found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
         if not found or word in self._english or singular(word) in self._english:
             return None
+        if word.endswith(found[0]) and word[:-len(found[0])] in _NEGATING_PREFIXES:
+            return None   # "apyrexial" is the opposite of "pyrexial", not a misspelling of it
         return str(found[0])
 
     def foreign_share(self, tokens: list[Token]) -> float:

@@ -137,3 +137,47 @@ def test_ask_routes_a_patient_story_to_triage(kg: spineKG.KnowledgeGraph) -> Non
     a = kg.ask("I'm on treatment for prostate cancer and my back started hurting last week. How soon should I be seen?")
     assert a.triage is not None and a.triage.tier.key in ("urgent", "emergency")
     assert "immediate medical evaluation" in a.labels
+
+
+# (text, what the reading must find): a finding told as a sensation and a place, dates counted from the day written,
+# a relative's illness the writer shares, a weight loss meant, blood results, a fall's height, a negating prefix
+READINGS = [
+    ("back pain 3 days, 40, and it's gone numb around my back passage", "saddle numbness"),
+    ("numb from my belly button down since yesterday, middle back ache, 48", "sensory level"),
+    ("prostate cancer on treatment, back pain and shooting pains down one leg", "radicular pain"),
+    ("My mum had breast cancer and so have I. New back pain for a week, 44.", "cancer history"),
+    ("70M new LBP 2/52. Bloods: ESR 95, adj Ca 2.9, Hb 98.", "blood result suggesting myeloma or another serious cause"),
+    ("25M fell 3m off scaffolding, LBP, neuro intact", "recent trauma to the back"),
+    ("19M, T 39.2, stiff neck, non-blanching rash on legs", "sign of meningitis or meningococcal disease"),
+    ("51M, LBP + N&V x 2/7", "nausea"),
+]
+NOT_READ = [
+    ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
+    ("Lost 5kg over 2/12 deliberately (diet + gym). LBP 4/7, 35M.", "unplanned weight loss"),
+    ("43M, LBP 5/7. 'Dad had prostate cancer.' No personal hx.", "cancer history"),
+    ("24F nurse on an oncology ward, LBP 2/7. No personal hx of Ca.", "cancer history"),
+]
+
+
+@pytest.mark.parametrize("text,label", READINGS)
+def test_a_reading_finds_what_the_words_say(kg: spineKG.KnowledgeGraph, text: str, label: str) -> None:
+    found = {f.entity.label for f in kg.triage_text(text).findings if f.status in ("present", "possible")}
+    assert label in found, found
+
+
+@pytest.mark.parametrize("text,label", NOT_READ)
+def test_a_reading_does_not_find_what_the_words_deny(kg: spineKG.KnowledgeGraph, text: str, label: str) -> None:
+    found = {f.entity.label for f in kg.triage_text(text).findings if f.status in ("present", "possible")}
+    assert label not in found, found
+
+
+def test_dates_count_from_the_day_the_text_was_written(kg: spineKG.KnowledgeGraph) -> None:
+    from datetime import date
+
+    note = "DOB 1973, F. LBP since early October, mechanical."
+    early = kg.triage_text(note, today=date(2026, 10, 8))
+    late = kg.triage_text(note, today=date(2026, 12, 3))
+    assert (early.inputs["age"], early.inputs["pain_days"]) == (53, 3)
+    assert (late.inputs["age"], late.inputs["pain_days"]) == (53, 59)
+    assert ORDER.index(late.tier.key) >= ORDER.index("soon")
+    assert kg.triage_text("back pain since christmas, it's march now, 30").inputs["pain_days"] > 60

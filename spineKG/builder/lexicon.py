@@ -32,7 +32,8 @@ SCOPES = {"exact": OIO.hasExactSynonym, "narrow": OIO.hasNarrowSynonym, "broad":
 REGISTERS = {"lay": OBO.OMO_0003003, "abbreviation": OBO.OMO_0003000, "shorthand": SKG.ClinicalShorthand}
 CONTEXTS = {"negated": SKG.NegatedContext, "hypothetical": SKG.HypotheticalContext, "family": SKG.FamilyContext,
             "historical": SKG.HistoricalContext, "excluded": SKG.ExcludedContext, "possible": SKG.PossibleContext,
-            "relative": SKG.RelativeContext, "improvement": SKG.ImprovementContext}
+            "relative": SKG.RelativeContext, "improvement": SKG.ImprovementContext,
+            "shared": SKG.SharedContext, "intended": SKG.IntendedContext}
 DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pseudo": SKG.pseudoCue,
               "termination": SKG.terminationCue}
 FORMS = {"request": SKG.RequestForm, "share": SKG.ShareForm}

@@ -64,10 +64,20 @@ class Rule:
                     or self.younger_than is not None or self.min_pain_days is not None)
 
 
+@dataclass(frozen=True)
+class Composition:
+    """A finding told as a sensation and a place: one of ``of`` named with one of ``in_`` in a sentence."""
+    finding: str
+    of: tuple[str, ...]
+    in_: tuple[str, ...]
+    source: str
+
+
 @dataclass
 class Triage:
     tiers: list[Tier] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    compositions: list[Composition] = field(default_factory=list)
 
 
 def read(path: Path, src: "OntologySource") -> Triage:
@@ -115,6 +125,15 @@ def read(path: Path, src: "OntologySource") -> Triage:
             min_pain_days=item.get("min_pain_days"),
             specialists=tuple(item.get("specialists") or ()), also=item.get("also"), question=item.get("question", ""),
             line=line or 0))
+    for item in data.get("compositions") or []:
+        line = item.get("__line__")
+        for key in ("finding", "of", "in", "source"):
+            if not item.get(key):
+                raise SourceError(path, line, f"composition: missing '{key}'")
+        check(item["source"], src.sources, "source", line)
+        for ref in [item["finding"], *item["of"], *item["in"]]:
+            check(ref, src.entities, "entity", line)
+        out.compositions.append(Composition(item["finding"], tuple(item["of"]), tuple(item["in"]), item["source"]))
     if sum(r.default for r in out.rules) != 1 and out.rules:
         raise SourceError(path, None, "the rules need exactly one default rule (a rule with no condition)")
     return out
@@ -181,3 +200,20 @@ def emit(g: Graph, src: "OntologySource") -> None:
             g.add((i, SKG.settlingQuestion, Literal(r.question, lang="en")))
         if r.default:
             g.add((i, SKG.isDefault, Literal(True)))
+    g.add((SKG.FindingComposition, RDF.type, OWL.Class))
+    g.add((SKG.FindingComposition, RDFS.label, Literal("finding composition", lang="en")))
+    g.add((SKG.FindingComposition, DEFINITION, Literal(
+        "A finding that people tell as a sensation and a place rather than by its name: when a finding of "
+        "skg:ofFinding and a body area of skg:inPlace are named in one sentence, the text names skg:composes.", lang="en")))
+    g.add((SKG.FindingComposition, DCTERMS_SOURCE, SOURCE["spinekg-modelling"]))
+    for n, c in enumerate(src.triage.compositions, start=1):
+        i = SKG[f"composition_{c.finding}"]
+        g.add((i, RDF.type, OWL.NamedIndividual))
+        g.add((i, RDF.type, SKG.FindingComposition))
+        g.add((i, RDFS.label, Literal(f"{c.finding} told as a sensation and a place")))
+        g.add((i, SKG.composes, SKG[c.finding]))
+        g.add((i, DCTERMS_SOURCE, SOURCE[c.source]))
+        for x in c.of:
+            g.add((i, SKG.ofFinding, SKG[x]))
+        for x in c.in_:
+            g.add((i, SKG.inPlace, SKG[x]))

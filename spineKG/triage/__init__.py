@@ -14,6 +14,8 @@ too, with the question that would settle it: a possible red flag raises the tier
 """
 from __future__ import annotations
 
+from datetime import date
+
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import TriageInputError
@@ -58,9 +60,10 @@ def triage(engine: "Engine", *, age: int | None = None, pain_days: float | None 
     return decide(engine, present, inputs, ignored=tuple(ignored))
 
 
-def triage_text(engine: "Engine", text: str) -> TriageResult:
-    """Read a patient's or a clinician's description of back pain and triage it (see :func:`read_story`)."""
-    inputs, findings = read_story(engine, text)
+def triage_text(engine: "Engine", text: str, *, today: date | None = None) -> TriageResult:
+    """Read a patient's or a clinician's description of back pain, written on ``today`` (default: today), and
+    triage it (see :func:`read_story`)."""
+    inputs, findings = read_story(engine, text, today=today)
     return decide(engine, list(findings), inputs)
 
 

@@ -14,7 +14,7 @@ from ..model import Tier, TriageRule
 if TYPE_CHECKING:
     from ..query import Engine
 
-__all__ = ["read_rules", "rules"]
+__all__ = ["compositions", "read_rules", "rules"]
 
 
 def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
@@ -76,3 +76,19 @@ def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
 def rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
     """The tiers and rules of an engine's store, read once."""
     return engine.memo("triage rules", read_rules)
+
+
+def compositions(engine: "Engine") -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    """The findings people tell as a sensation and a place (``rules.yaml`` ``compositions``), read once:
+    (finding, the findings it is told with, the body areas)."""
+    def read(e: "Engine") -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+        parts: dict[str, tuple[set[str], set[str]]] = {}
+        for f, p, v in e.store.select("""
+            SELECT ?f ?p ?v WHERE { ?c a skg:FindingComposition ; skg:composes ?f ; ?p ?v .
+                                    VALUES ?p { skg:ofFinding skg:inPlace } }"""):
+            if f is None or v is None:
+                continue
+            of, places = parts.setdefault(f, (set(), set()))
+            (of if (p or "").endswith("ofFinding") else places).add(v)
+        return tuple((f, frozenset(of), frozenset(places)) for f, (of, places) in sorted(parts.items()))
+    return engine.memo("finding compositions", read)

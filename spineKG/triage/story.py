@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..linking import Mention, tokenize
@@ -42,11 +43,31 @@ _AGE = [
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yo|y)\s*[-/]?\s*(?:old|o)\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yr old|m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"),
     re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b"),
+    re.compile(r"\b(?:i am|i'm|im|i have)\s+(\d{1,3})\s*(?:years?|yrs?)\b(?!\s*(?:ago|of|with|since))"),   # "I have 28 year"
     re.compile(r"\b(?:i am|i'm|im|[a-z]+'s|[a-z]+ is|[a-z]+ turned|turned|makes me|i turn|i'll be)\s+(?:now\s+|just\s+)?(\d{1,3})\b"
                r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
     re.compile(r"\b(?:m|f)\s*(\d{2})\b"),
     re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
+    re.compile(r"^\W*(\d{2})\b(?!\s*(?:%|/|-|\.\d|out of|x\b|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|"
+               r"minutes?|times?|kg|lb|st\b|stone|mg|ml|cm|mm|am\b|pm\b))"),   # "56 and never had back trouble"
 ]
+_MONTHS = {m: n for n, names in enumerate((("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+                                          ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+                                          ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+                                          ("december", "dec")), start=1) for m in names}
+# a date of birth: "DOB 14/02/1969", "d.o.b. 1973", "born in 1958", "born 3 March 1961"
+_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: in| on)?)\s*:?\s*(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|"
+                  r"\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+)?((?:19|20)\d{2})\b")
+# since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
+_SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
+                          r"(?:last\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"|spring|summer|autumn|fall|"
+                          r"winter|christmas|xmas|easter|new year|half term|halloween|bonfire night)\b\.?")
+_SEASONS = {"spring": (4, 15), "summer": (7, 15), "autumn": (10, 15), "fall": (10, 15), "winter": (1, 15),
+            "christmas": (12, 25), "xmas": (12, 25), "easter": (4, 1), "new year": (1, 1), "half term": (10, 25),
+            "halloween": (10, 31), "bonfire night": (11, 5)}
+# the text's own month ("it's March now"): the day it was written, for a named time
+_NOW_MONTH = re.compile(r"\b(?:it's|it is|its|now)\s+(?:now\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) +
+                        r")\b(?!\s+\d)")
 _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late |mid )?(" + "|".join(_DECADES) +
                      r"|\d0s)\b")
 _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
@@ -73,6 +94,15 @@ _WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped)\s+(?:about\s+|around\
                           r"\d+(?:\.\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|st)\b")
 
 
+# a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
+_FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,30}?(?<![\d.])(\d+(?:\.\d+)?)\s*"
+                   r"(m|metres?|meters?|ft|feet|foot|stairs|steps)\b")
+# blood results beyond their reference range (NICE NG12, myeloma): adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h,
+# haemoglobin under 110 g/L (11 g/dL)
+_CALCIUM = re.compile(r"\b(?:adj(?:usted)?\.?\s*|corr(?:ected)?\.?\s*)?(?:ca|calcium|ca2\+)\s*(?:of|was|is|:|=)?\s*([1-4]\.\d{1,2})\b"
+                      r"(?!\s*(?:y|yr|yrs|years?|months?|mo|weeks?|wks?|days?|/)\b)")
+_ESR = re.compile(r"\besr\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
+_HB = re.compile(r"\b(?:hb|hgb|haemoglobin|hemoglobin)\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d)?)\b")
 _PSA = re.compile(r"\bpsa\s*(?:of|was|is|:|=)?\s*(\d+(?:\.\d+)?)\b")
 
 
@@ -91,9 +121,11 @@ def _digits(low: str) -> str:
     return _AND_A_HALF.sub(half, _NUMBER_WORDS.sub(tens, low))
 
 
-def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Finding, ...]]:
+def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tuple[dict[str, Any], tuple[Finding, ...]]:
     """The triage inputs a description gives (age, pain_days, pain_new, pain_worsening, cancer_history,
-    severe_interferes_daily, tried_rest_self_care) and the findings it names, with their status."""
+    severe_interferes_daily, tried_rest_self_care) and the findings it names, with their status. A date of birth
+    or a named time ("since October", "since the summer") is counted from ``today`` (default: today)."""
+    today = today or date.today()
     if not isinstance(text, str) or not text.strip():
         from ..errors import TriageInputError
 
@@ -107,9 +139,11 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
     findings: list[Finding] = []
     cancer = "none"
     for m, c in zip(mentions, contexts):
-        if c.negated and _beyond_negation(text, tokens, m):
+        if c.negated and _beyond_negation(engine, text, tokens, m):
             c = replace(c, negated=False)
         status = _status(m, c, narrator_is_patient)
+        if status == "family" and _shared(engine, text, tokens, m):
+            status = _status(m, replace(c, family=False, relative=False), narrator_is_patient)
         for iri in sorted(m.iris):
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
@@ -122,8 +156,17 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
                 continue
             findings.append(Finding(ent, m.text, status))
     findings += _bilateral(engine, text, tokens, mentions, findings)
+    findings += _composed(engine, tokens, mentions, findings)
     if _POWER.search(low):
         findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
+    fall = _FALL.search(_digits(low))
+    if fall and float(fall.group(1)) >= {"m": 1, "f": 3, "s": 5}[fall.group(2)[0] if fall.group(2)[0] in "fs" else "m"]:
+        findings.append(Finding(idx.entities[str(SKG.SpinalTrauma)], fall.group(0), "present"))
+    bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
+                                        (_HB, lambda v: v < 110 if v >= 30 else v < 11))
+              for m in pattern.finditer(low) if beyond(float(m.group(1)))]
+    if bloods:
+        findings.append(Finding(idx.entities[str(SKG.AbnormalBloodResult)], bloods[0].group(0), "present"))
     psa = _PSA.search(low)
     if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
         findings.append(Finding(idx.entities[str(SKG.CancerHistory)], psa.group(0), "possible"))
@@ -131,13 +174,17 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
     lost = _WEIGHT_LOST.search(low)
     if lost:
         findings.append(Finding(idx.entities[str(SKG.UnplannedWeightLoss)], lost.group(0), "possible"))
+    findings = _unintended(engine, text, tokens, findings)
+    findings = _cancer_denied(engine, findings)
+    cancer = cancer if any(_is_cancer(engine, f.entity.iri) and f.status in ("present", "possible") for f in findings) \
+        else "none"
     low = _digits(low)
     fever = _FEVER.search(low)
     if fever:
         findings.append(Finding(idx.entities[str(SKG.Fever)], fever.group(0), "present"))
-    days = _duration(low, tokens, mentions, engine)
+    days = _duration(low, tokens, mentions, engine, today)
     inputs: dict[str, Any] = {
-        "age": _age(low), "pain_days": days, "pain_new": True,
+        "age": _age(low, today), "pain_days": days, "pain_new": True,
         "pain_worsening": any(f.status == "present" and (idx.is_a(f.entity.iri, str(SKG.WorseningBackPain))
                                                         or idx.is_a(f.entity.iri, str(SKG.GraduallyWorseningPain)))
                               for f in findings),
@@ -151,6 +198,7 @@ def read_story(engine: "Engine", text: str) -> tuple[dict[str, Any], tuple[Findi
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s-\s")
 ENCODER_THRESHOLD = 0.85   # cosine of a phrase to a red flag's name: tuned for recall (a possible finding asks)
 SHORT_MARGIN = 0.0         # added for a two-word phrase, whose vector a single word dominates
+ENCODER_NEAR = 0.03        # a phrase names every red flag within this of its nearest ("the urine comes": leaking or blood)
 
 
 def red_flag_names(engine: "Engine") -> tuple[list[str], list[str], Any]:
@@ -202,10 +250,11 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     sims = load().encode(phrases) @ vectors.T
     best: dict[str, tuple[float, int]] = {}
     for k, row in enumerate(sims):
-        j = int(row.argmax())
         short = spans[k][1] - spans[k][0] == 2
-        if row[j] >= ENCODER_THRESHOLD + (SHORT_MARGIN if short else 0.0) and row[j] > best.get(iris[j], (0.0, -1))[0]:
-            best[iris[j]] = (float(row[j]), k)
+        floor = max(ENCODER_THRESHOLD + (SHORT_MARGIN if short else 0.0), float(row.max()) - ENCODER_NEAR)
+        for j in (int(j) for j in (row >= floor).nonzero()[0]):   # the nearest red flag and those about as near
+            if row[j] > best.get(iris[j], (0.0, -1))[0]:
+                best[iris[j]] = (float(row[j]), k)
     out: list[Mention] = []
     taken: set[int] = set()
     for iri, (_, k) in sorted(best.items(), key=lambda kv: -kv[1][0]):
@@ -213,31 +262,35 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
         if taken & set(range(a, b)):
             continue
         taken |= set(range(a, b))
-        out.append(Mention(a, b, phrases[k], frozenset({iri}), "related", "lay", "encoder", tokens[a].sentence))
+        named = frozenset(i for i, (_, kk) in best.items() if kk == k)
+        out.append(Mention(a, b, phrases[k], named, "related", "lay", "encoder", tokens[a].sentence))
     return out
 
 
-_NEGATION_WORDS = re.compile(r"\b(?:no|not|nil|never|without|denies|denied|neg|negative|nad|none|free|normal|intact|"
-                             r"unremarkable|absent|clear)\b|-ve\b")
-
-
-def _beyond_negation(text: str, tokens: list[Any], m: Mention) -> bool:
+def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
     """Whether a negated mention stands in a later item of a comma-separated list that says more than a finding:
     in "no known Ca, new T-spine pain 3/52, legs giving way" the negation ends at the comma, while in "no fever,
-    wt loss, night pain" every item is a bare finding and is negated. Reading a red flag as present when the
-    negation is in doubt is the safer error."""
+    wt loss, night pain" every item is a bare finding and is negated ("urinary/bowel change": words joined by a
+    slash are alternatives of one finding). Reading a red flag as present when the negation is in doubt is the
+    safer error."""
     from ..words import FUNCTION
 
-    start, end = tokens[m.start].start, tokens[m.end - 1].end
     sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+    a, b = m.start, m.end - 1
+    while a > 0 and tokens[a - 1].sentence == tokens[m.start].sentence \
+            and text[tokens[a - 1].end:tokens[a].start] == "/":
+        a -= 1
+    while b + 1 < len(tokens) and tokens[b + 1].sentence == tokens[m.start].sentence \
+            and text[tokens[b].end:tokens[b + 1].start] == "/":
+        b += 1
+    start, end = tokens[a].start, tokens[b].end
     left = max((text.rfind(ch, sentence[0].start, start) for ch in ",;"), default=-1)
     if left < 0:
         return False
     rights = [i for i in (text.find(ch, end, sentence[-1].end + 1) for ch in ",;") if i >= 0]
     right = min(rights) if rights else sentence[-1].end
-    item = text[left + 1:right].lower()
-    if _NEGATION_WORDS.search(item):
-        return False
+    if engine.context.categories_in(text[left + 1:right], ("negated",)):
+        return False   # the item holds its own negation cue
     others = [t for t in sentence if left < t.start < right and not (start <= t.start < end)
               and t.word not in FUNCTION and t.raw not in FUNCTION and t.raw not in ("or", "and")]
     return bool(others)
@@ -269,6 +322,67 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             out.append(Finding(idx.entities[bilateral], f"{f.words} ({_BILATERAL.search(clause).group(0)})", f.status))
             break
     return out
+
+def _composed(engine: "Engine", tokens: list[Any], mentions: list[Mention], findings: list[Finding]) -> list[Finding]:
+    """Findings told as a sensation and a place in one sentence ("numb around my back passage": saddle numbness),
+    by the graph's compositions; possible unless both parts are certain."""
+    from .rules import compositions
+
+    idx = engine.index
+    sentence = {m.text: tokens[m.start].sentence for m in mentions}
+    live = [f for f in findings if f.status in ("present", "possible") and f.words in sentence]
+    have = {f.entity.iri for f in findings}
+    out: list[Finding] = []
+    for target, of, places in compositions(engine):
+        if target in have or target not in idx.entities:
+            continue
+        for f in live:
+            if not any(idx.is_a(f.entity.iri, c) for c in of):
+                continue
+            place = next((p for p in live if sentence[p.words] == sentence[f.words]
+                          and any(idx.is_a(p.entity.iri, c) for c in places)), None)
+            if place is not None:
+                status = "present" if f.status == place.status == "present" else "possible"
+                out.append(Finding(idx.entities[target], f"{f.words} ({place.words})", status))
+                break
+    return out
+
+
+def _unintended(engine: "Engine", text: str, tokens: list[Any], findings: list[Finding]) -> list[Finding]:
+    """A weight loss in a sentence that says it was meant ("lost 5kg deliberately (diet + gym)") is negated."""
+    cues = engine.index.context_cues.get("intended", {}).get("preceding", ())
+    loss = str(SKG.UnplannedWeightLoss)
+    out = []
+    for f in findings:
+        if f.entity.iri == loss and f.status in ("present", "possible"):
+            at = text.lower().find(f.words.lower())
+            sentence = next((t.sentence for t in tokens if t.end > at), 0) if at >= 0 else -1
+            words = [t.word for t in tokens if t.sentence == sentence]
+            line = " " + " ".join(words) + " "
+            said = [line.find(f" {c} ") for c in (" ".join(w.word for w in tokenize(c)) for c in cues)]
+            # a cue said, and not denied ("I haven't been dieting")
+            if any(at >= 0 and not set(line[max(0, at - 12):at].split()) & {"not", "no", "never", "without"} for at in said):
+                f = replace(f, status="negated")
+        out.append(f)
+    return out
+
+
+def _cancer_denied(engine: "Engine", findings: list[Finding]) -> list[Finding]:
+    """A cancer history only possible (a loose word: "oncology ward") is dropped when the text denies one in so many
+    words ("no personal hx of Ca")."""
+    cancer = str(SKG.CancerHistory)
+    if not any(f.entity.iri == cancer and f.status == "negated" for f in findings) or \
+            any(f.entity.iri == cancer and f.status == "present" for f in findings):
+        return findings
+    return [replace(f, status="negated") if f.entity.iri == cancer and f.status == "possible" else f for f in findings]
+
+
+def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
+    """Whether words after a relative's illness say the writer has it too ("... and so have I")."""
+    cues = engine.index.context_cues.get("shared", {}).get("following", ())
+    sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+    after = " ".join(re.findall(r"[a-z']+", text[tokens[m.end - 1].end:sentence[-1].end].lower().replace("’", "'")))
+    return any(re.search(r"(?:^|\s)" + re.escape(c) + r"(?:\s|$)", after) for c in cues)
 
 
 def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
@@ -308,9 +422,10 @@ def _narrator_is_patient(low: str) -> bool:
     # (a relative who *had* a disease or died of one, opening the story, is family history: "My mum had breast cancer")
     kin = (r"(?:my |our )?(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|boyfriend|girlfriend|gran|granny|"
            r"grandma|grandad|grandpa|brother|sister|friend|fianc[eé]e?)\b")
-    if re.match(r"\W*(?:hi|hello|hey)?\W*(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
+    own = re.search(r"\bmy own\b", low)   # "my sister is having chemo ... now my own back hurts"
+    if not own and re.match(r"\W*(?:hi|hello|hey)?\W*(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
                 r"(?:for|on behalf of|about) " + kin, low) or \
-            re.match(r"\W*(?:hi|hello|hey)?\W*" + kin + r"(?:\s*\(\d+\))?\s*(?:is|'s|has been|has got|has had|keeps|can't|"
+            not own and re.match(r"\W*(?:hi|hello|hey)?\W*" + kin + r"(?:\s*\(\d+\))?\s*(?:is|'s|has been|has got|has had|keeps|can't|"
                      r"cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low):
         return False
     if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
@@ -320,7 +435,10 @@ def _narrator_is_patient(low: str) -> bool:
                          r"grandma|grandad|brother|sister|aunt|uncle)\b", low)
 
 
-def _age(low: str) -> int | None:
+def _age(low: str, today: date) -> int | None:
+    dob = _DOB.search(low)
+    if dob and int(dob.group(1)) <= today.year:
+        return today.year - int(dob.group(1))   # a year of birth: the age this year (a year too old before the birthday)
     for pattern in _AGE:
         for m in pattern.finditer(low):
             n = int(m.group(1))
@@ -333,7 +451,7 @@ def _age(low: str) -> int | None:
     return None
 
 
-def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Engine") -> float | None:
+def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Engine", today: date) -> float | None:
     """How long the back pain has lasted: the longest duration stated near a mention of pain."""
     idx = engine.index
     pain_at = [tokens[m.start].start for m in mentions
@@ -345,9 +463,11 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         count = _COUNTS.get(m.group(1), None) if not m.group(1)[0].isdigit() else float(m.group(1))
         if count is None:
             continue
-        if m.group(1) in ("last", "past") and not low[max(0, m.start() - 4):m.start()].endswith("the "):
-            continue   # "last year" dates an event; "for the last year" is a duration
+        if _dates_event(low, m):
+            continue
         days = float(count) * _UNITS[m.group(2)]
+        if _is_age(low, m):
+            continue
         # "two years ago" dates an event; it is the pain's duration only when said of the pain
         if m.group(3) and not _near(m.start(), strict, low, window=40):
             continue
@@ -359,11 +479,39 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     for m in _SINCE.finditer(low):
         found.append({"yesterday": 1, "last night": 1, "this morning": 0.5, "today": 0.5, "last week": 7,
                       "last month": 30, "last year": 365}[m.group(1)])
+    now = _NOW_MONTH.search(low)
+    if now:
+        month = _MONTHS[now.group(1)]
+        today = date(today.year if month <= today.month else today.year - 1, month, 15)
+    for m in _SINCE_NAMED.finditer(low):   # a month from its 1st (5th, 15th, 25th: early, mid, late)
+        if m.group(2) in _MONTHS:
+            month = _MONTHS[m.group(2)]
+            day = {"early": 5, "the start of": 3, "the beginning of": 3, "mid": 15, "late": 25, "the end of": 28}.get(
+                m.group(1) or "", 1)
+        else:
+            month, day = _SEASONS[m.group(2)]
+        start = date(today.year, month, day)
+        if start > today:   # "since early December" on the 3rd: since the 1st; else last year's
+            start = date(today.year, month, 1) if month == today.month and m.group(2) in _MONTHS else \
+                date(today.year - 1, month, day)
+        found.append(float((today - start).days))
     if not found:   # "Three weeks." on its own: a duration that dates no other event
         found = [float(_COUNTS.get(m.group(1), 0) if not m.group(1)[0].isdigit() else float(m.group(1))) *
-                 _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3)]
+                 _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3) and not _is_age(low, m)
+                 and not _dates_event(low, m)]
         found = [f for f in found if f > 0]
     return max(found) if found else None
+
+
+def _dates_event(low: str, m: re.Match[str]) -> bool:
+    """Whether "last year", "past week" dates an event ("had cancer last year") rather than lasting ("for the last year")."""
+    return m.group(1) in ("last", "past") and not low[max(0, m.start() - 4):m.start()].endswith("the ")
+
+
+def _is_age(low: str, m: re.Match[str]) -> bool:
+    """Whether a number of years is the writer's age ("I am 36 years", "I have 28 year"), not a duration."""
+    return m.group(2) in ("year", "yr") and not m.group(3) and \
+        bool(re.search(r"\b(?:i am|i'm|im|i have|aged?)\s*$", low[max(0, m.start() - 9):m.start()]))
 
 
 def _near(at: int, pain_at: list[int], low: str, window: int = 80) -> bool:
