@@ -25,7 +25,7 @@ KNOWN_GAPS = {
     "t1-013": "inflammatory back pain (NICE NG65) is not a class of the graph",
     "t1-300": "sudden pain after coughing at 90 (osteoporotic fracture by age alone) has no rule",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.17}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")

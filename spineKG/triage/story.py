@@ -43,6 +43,9 @@ _AGE = [
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yo|y)\s*[-/]?\s*(?:old|o)\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yr old|m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"),
     re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b"),
+    re.compile(r"\((\d{2,3})\)"),                                      # "my grandad (84)"
+    re.compile(r"(?:^|[.!?]\s+)(\d{2})\s*[.!](?:\s|$)"),                 # "... a tumour. 58. New low back pain"
+    re.compile(r"\b(?:pain|ache|hurting|sore|back)\s+at\s+(?:the\s+age\s+of\s+)?([2-9]\d|1[01]\d)\b(?!\s*(?:am|pm|%|:|\.\d|o'clock))"),
     re.compile(r"\b(?:i am|i'm|im|i have)\s+(\d{1,3})\s*(?:years?|yrs?)\b(?!\s*(?:ago|of|with|since))"),   # "I have 28 year"
     re.compile(r"\b(?:i am|i'm|im|[a-z]+'s|[a-z]+ is|[a-z]+ turned|turned|makes me|i turn|i'll be)\s+(?:now\s+|just\s+)?(\d{1,3})\b"
                r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
@@ -58,6 +61,8 @@ _MONTHS = {m: n for n, names in enumerate((("january", "jan"), ("february", "feb
 # a date of birth: "DOB 14/02/1969", "d.o.b. 1973", "born in 1958", "born 3 March 1961"
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: in| on)?)\s*:?\s*(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+)?((?:19|20)\d{2})\b")
+# since a date, day first as in the UK ("LBP since 09/11", "since 3.10.26")
+_SINCE_DATE = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\b")
 # since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
 _SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
                           r"(?:last\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"|spring|summer|autumn|fall|"
@@ -72,7 +77,7 @@ _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late
                      r"|\d0s)\b")
 _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
                        r"four|five|six|seven|eight|nine|ten|eleven|twelve|last|past)\s*(?:more\s+)?(minute|hour|day|"
-                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*old)(\s+ago)?")
+                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*old)(?!\s*(?:pregnant|gestation|postpartum|post-partum))(\s+ago)?")
 _SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
 _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
 # a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
@@ -97,12 +102,14 @@ _WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped)\s+(?:about\s+|around\
 # a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
 _FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,30}?(?<![\d.])(\d+(?:\.\d+)?)\s*"
                    r"(m|metres?|meters?|ft|feet|foot|stairs|steps)\b")
-# blood results beyond their reference range (NICE NG12, myeloma): adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h,
-# haemoglobin under 110 g/L (11 g/dL)
+# blood results beyond their reference range: adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h, haemoglobin under
+# 110 g/L (11 g/dL) (NICE NG12, myeloma); CRP over 10 mg/L, white cells over 11 x10^9/L (infection)
 _CALCIUM = re.compile(r"\b(?:adj(?:usted)?\.?\s*|corr(?:ected)?\.?\s*)?(?:ca|calcium|ca2\+)\s*(?:of|was|is|:|=)?\s*([1-4]\.\d{1,2})\b"
                       r"(?!\s*(?:y|yr|yrs|years?|months?|mo|weeks?|wks?|days?|/)\b)")
 _ESR = re.compile(r"\besr\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
 _HB = re.compile(r"\b(?:hb|hgb|haemoglobin|hemoglobin)\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d)?)\b")
+_CRP = re.compile(r"\bcrp\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
+_WCC = re.compile(r"\b(?:wcc|wbc|white cells?|white count)\s*(?:of|was|is|:|=)?\s*(\d{1,2}(?:\.\d+)?)\b")
 _PSA = re.compile(r"\bpsa\s*(?:of|was|is|:|=)?\s*(\d+(?:\.\d+)?)\b")
 
 
@@ -138,6 +145,9 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     narrator_is_patient = _narrator_is_patient(low)
     findings: list[Finding] = []
     cancer = "none"
+
+    def tumor_said(m: Mention) -> bool:   # "one of my kidneys out 5 years ago because of a tumour"
+        return any(o.sentence == m.sentence and any(idx.is_a(i, str(SKG.SpinalTumor)) for i in o.iris) for o in mentions)
     for m, c in zip(mentions, contexts):
         if c.negated and _beyond_negation(engine, text, tokens, m):
             c = replace(c, negated=False)
@@ -147,7 +157,8 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         for iri in sorted(m.iris):
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
-                if m.scope in ("broad", "related") and status == "possible" and iri != str(SKG.CancerHistory):
+                if m.scope in ("broad", "related") and (status == "possible" or status == "past" and not tumor_said(m)) \
+                        and iri != str(SKG.CancerHistory):
                     status = "loose"   # an organ named alone ("a cyst in my breast") is no cancer history
                 if status in ("present", "possible", "past"):
                     cancer = _later(cancer, "previous" if c.historical or status == "past" else "current")
@@ -163,7 +174,8 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     if fall and float(fall.group(1)) >= {"m": 1, "f": 3, "s": 5}[fall.group(2)[0] if fall.group(2)[0] in "fs" else "m"]:
         findings.append(Finding(idx.entities[str(SKG.SpinalTrauma)], fall.group(0), "present"))
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
-                                        (_HB, lambda v: v < 110 if v >= 30 else v < 11))
+                                        (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
+                                        (_WCC, lambda v: v > 11))
               for m in pattern.finditer(low) if beyond(float(m.group(1)))]
     if bloods:
         findings.append(Finding(idx.entities[str(SKG.AbnormalBloodResult)], bloods[0].group(0), "present"))
@@ -238,12 +250,13 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     covered = {i for m in linked for i in range(m.start, m.end)}
     easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and not t.raw[0].isdigit() for t in tokens]
-    # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context)
+    # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context); one with an
+    # easing word in it, in the three words before or the word after ("bladder/bowels normal") names no red flag
     spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
              if content[a] and content[b - 1] and not covered & set(range(a, b))
              and tokens[a].sentence == tokens[b - 1].sentence
              and not _CLAUSE_BREAK.search(text[tokens[a].start:tokens[b - 1].end])   # a phrase is within a clause
-             and not any(t.word in easing for t in tokens[max(0, a - 3):b] if t.sentence == tokens[a].sentence)]
+             and not any(t.word in easing for t in tokens[max(0, a - 3):b + 1] if t.sentence == tokens[a].sentence)]
     if not spans:
         return []
     phrases = [text[tokens[a].start:tokens[b - 1].end] for a, b in spans]
@@ -296,8 +309,8 @@ def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention)
     return bool(others)
 
 
-_BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both legs|both feet|both sides|both arms|both hands|"
-                        r"either leg|each leg|left and right|right and left|l and r|r and l)\b")
+_BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both (?:of )?(?:my |his |her |their |the )?(?:legs|feet|sides|arms|hands|"
+                        r"thighs|calves)|either leg|each leg|left and right|right and left|l and r|r and l)\b")
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
 
 
@@ -466,8 +479,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         if _dates_event(low, m):
             continue
         days = float(count) * _UNITS[m.group(2)]
-        if _is_age(low, m):
-            continue
+        if _is_age(low, m) or re.search(r"\b(?:once|twice|times|every|per)\s+$", low[max(0, m.start() - 7):m.start()]):
+            continue   # an age, or how often ("about once a year")
         # "two years ago" dates an event; it is the pain's duration only when said of the pain
         if m.group(3) and not _near(m.start(), strict, low, window=40):
             continue
@@ -483,7 +496,22 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     if now:
         month = _MONTHS[now.group(1)]
         today = date(today.year if month <= today.month else today.year - 1, month, 15)
+    for m in _SINCE_DATE.finditer(low):
+        day, month = int(m.group(1)), int(m.group(2))
+        if month > 12 >= day:
+            day, month = month, day   # a US date
+        year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0) if m.group(3) else today.year
+        try:
+            start = date(year, month, day)
+        except ValueError:
+            continue
+        if start > today and not m.group(3):
+            start = date(year - 1, month, day)
+        if start <= today:
+            found.append(float((today - start).days))
     for m in _SINCE_NAMED.finditer(low):   # a month from its 1st (5th, 15th, 25th: early, mid, late)
+        if pain_at and not _near(m.start(), pain_at, low):
+            continue   # "lost 6 kilos since January": not the pain's start
         if m.group(2) in _MONTHS:
             month = _MONTHS[m.group(2)]
             day = {"early": 5, "the start of": 3, "the beginning of": 3, "mid": 15, "late": 25, "the end of": 28}.get(
