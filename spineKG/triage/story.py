@@ -63,6 +63,8 @@ _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: in| on)?)\s*:?\s*(
                   r"\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+)?((?:19|20)\d{2})\b")
 # since a date, day first as in the UK ("LBP since 09/11", "since 3.10.26")
 _SINCE_DATE = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\b")
+# a day of this or last month: "started on the 3rd of last month", "since the 20th of this month"
+_ON_DAY = re.compile(r"\b(?:since|started|starting|began|from)\s+(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(last|this)\s+month\b")
 # since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
 _SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
                           r"(?:last\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"|spring|summer|autumn|fall|"
@@ -110,6 +112,8 @@ _ESR = re.compile(r"\besr\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
 _HB = re.compile(r"\b(?:hb|hgb|haemoglobin|hemoglobin)\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d)?)\b")
 _CRP = re.compile(r"\bcrp\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
 _WCC = re.compile(r"\b(?:wcc|wbc|white cells?|white count)\s*(?:of|was|is|:|=)?\s*(\d{1,2}(?:\.\d+)?)\b")
+# a systolic blood pressure under 90 mmHg ("BP 88/50"): shock, with back pain a leaking aorta until shown otherwise
+_LOW_BP = re.compile(r"\b(?:bp|blood pressure)\s*(?:of|was|is|:|=)?\s*([4-8]\d)\s*/\s*\d{2,3}\b")
 _PSA = re.compile(r"\bpsa\s*(?:of|was|is|:|=)?\s*(\d+(?:\.\d+)?)\b")
 
 
@@ -167,18 +171,21 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
                 continue
             findings.append(Finding(ent, m.text, status))
     findings += _bilateral(engine, text, tokens, mentions, findings)
-    findings += _composed(engine, tokens, mentions, findings)
+    findings += _composed(engine, text, tokens, mentions, findings)
     if _POWER.search(low):
         findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
     fall = _FALL.search(_digits(low))
     if fall and float(fall.group(1)) >= {"m": 1, "f": 3, "s": 5}[fall.group(2)[0] if fall.group(2)[0] in "fs" else "m"]:
-        findings.append(Finding(idx.entities[str(SKG.SpinalTrauma)], fall.group(0), "present"))
+        findings.append(Finding(idx.entities[str(SKG.DangerousMechanismInjury)], fall.group(0), "present"))
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
                                         (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
                                         (_WCC, lambda v: v > 11))
               for m in pattern.finditer(low) if beyond(float(m.group(1)))]
     if bloods:
         findings.append(Finding(idx.entities[str(SKG.AbnormalBloodResult)], bloods[0].group(0), "present"))
+    low_bp = _LOW_BP.search(low)
+    if low_bp:
+        findings.append(Finding(idx.entities[str(SKG.AorticAneurysmSign)], low_bp.group(0), "possible"))
     psa = _PSA.search(low)
     if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
         findings.append(Finding(idx.entities[str(SKG.CancerHistory)], psa.group(0), "possible"))
@@ -311,6 +318,8 @@ def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention)
 
 _BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both (?:of )?(?:my |his |her |their |the )?(?:legs|feet|sides|arms|hands|"
                         r"thighs|calves)|either leg|each leg|left and right|right and left|l and r|r and l)\b")
+_PAIN_WORD = re.compile(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp)\b")
+_SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum cheek)\b")
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
 
 
@@ -331,19 +340,29 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             continue
         sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
         clause = text[sentence[0].start:sentence[-1].end].lower()
-        if _BILATERAL.search(clause):
-            out.append(Finding(idx.entities[bilateral], f"{f.words} ({_BILATERAL.search(clause).group(0)})", f.status))
+        sides = _SIDES.findall(text.lower())   # "sciatica in my left leg ... now the right leg too"
+        if _BILATERAL.search(clause) or len({side[0] for side in sides}) == 2:
+            said = _BILATERAL.search(clause)
+            out.append(Finding(idx.entities[bilateral], f"{f.words} ({said.group(0) if said else 'left and right'})",
+                               f.status if said else "possible"))
             break
     return out
 
-def _composed(engine: "Engine", tokens: list[Any], mentions: list[Mention], findings: list[Finding]) -> list[Finding]:
+def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
+              findings: list[Finding]) -> list[Finding]:
     """Findings told as a sensation and a place in one sentence ("numb around my back passage": saddle numbness),
-    by the graph's compositions; possible unless both parts are certain."""
+    by the graph's compositions; possible unless both parts are certain. A composition of back pain takes the word
+    pain itself ("R paraspinal mid-thoracic (T5-6) pain": upper or middle back pain)."""
     from .rules import compositions
 
     idx = engine.index
     sentence = {m.text: tokens[m.start].sentence for m in mentions}
     live = [f for f in findings if f.status in ("present", "possible") and f.words in sentence]
+    pain = str(SKG.BackPain)
+    for t in tokens:
+        if _PAIN_WORD.fullmatch(t.raw.lower()) and not any(m.start <= tokens.index(t) < m.end for m in mentions):
+            sentence.setdefault(t.raw, t.sentence)
+            live.append(Finding(idx.entities[pain], t.raw, "present"))
     have = {f.entity.iri for f in findings}
     out: list[Finding] = []
     for target, of, places in compositions(engine):
@@ -470,7 +489,7 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     pain_at = [tokens[m.start].start for m in mentions
                if any(idx.is_a(i, str(SKG.BackPain)) or idx.is_a(i, str(SKG.PainCharacteristic)) for i in m.iris)]
     pain_at += [m.start() for m in re.finditer(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|lbp|bp|back|neck)\b", low)]
-    strict = [m.start() for m in re.finditer(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp)\b", low)]
+    strict = [m.start() for m in _PAIN_WORD.finditer(low)]
     found: list[float] = []
     for m in _DURATION.finditer(low):
         count = _COUNTS.get(m.group(1), None) if not m.group(1)[0].isdigit() else float(m.group(1))
@@ -509,6 +528,13 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
             start = date(year - 1, month, day)
         if start <= today:
             found.append(float((today - start).days))
+    for m in _ON_DAY.finditer(low):   # "started on the 3rd of last month"
+        month = today.month - (1 if m.group(2) == "last" else 0) or 12
+        year = today.year - (1 if month > today.month else 0)
+        try:
+            found.append(float((today - date(year, month, int(m.group(1)))).days))
+        except ValueError:
+            continue
     for m in _SINCE_NAMED.finditer(low):   # a month from its 1st (5th, 15th, 25th: early, mid, late)
         if pain_at and not _near(m.start(), pain_at, low):
             continue   # "lost 6 kilos since January": not the pain's start
