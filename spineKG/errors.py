@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 __all__ = [
-    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QuestionError", "ReasonerError", "ScoreInputError",
+    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError", "ReasonerError", "ScoreInputError",
     "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "suggest",
 ]
 
@@ -90,6 +90,23 @@ class SparqlError(SpineKGError, ValueError):
         self.message, self.line, self.column, self.query = message, line, column, query
         where = f" at line {line}, column {column}" if line is not None else ""
         super().__init__(f"SPARQL error{where}: {message}")
+
+
+class QueryRefusedError(SparqlError):
+    """A query spineKG will not run: an update, a federated ``SERVICE``, or one past a size or nesting bound.
+
+    ``reason`` says which: ``update``, ``service``, ``too-large``, ``too-deep``, ``too-complex`` or ``unchecked``
+    (one the checking parser could not read).
+
+    >>> err = QueryRefusedError("SPARQL Update is refused", 1, 1, reason="update")
+    >>> isinstance(err, SparqlError), err.reason
+    (True, 'update')
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, query: str = "", *,
+                 reason: str = "refused") -> None:
+        super().__init__(message, line, column, query)
+        self.reason = reason
 
 
 class DataError(SpineKGError, ValueError):

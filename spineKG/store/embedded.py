@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import DataError
 from ..vocab import ONTOLOGY_IRI, PREFIXES
+from .guard import with_values
 from .base import Row, parse_error, release_paths, with_prefixes
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = ["EmbeddedStore"]
 
@@ -111,9 +113,9 @@ class EmbeddedStore:
                 self._graph.bind(prefix, iri, override=True)
         return self._graph
 
-    def query(self, query: str) -> Any:
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None) -> Any:
         try:
-            return self.graph.query(with_prefixes(query))
+            return self.graph.query(with_values(with_prefixes(query), bindings))
         except SyntaxError as exc:
             raise parse_error(exc, query) from None
 
