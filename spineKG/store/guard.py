@@ -287,7 +287,7 @@ def guard(query: str, *, max_chars: int = MAX_CHARS, max_depth: int = MAX_DEPTH,
     if not isinstance(query, str):
         raise SparqlError(f"a query is text, not {type(query).__name__}")
     if len(query) > max_chars:
-        raise _refuse(query, None, f"the query is {len(query):,} characters long; the most allowed is {max_chars:,}",
+        raise _refuse(query, max_chars, f"the query is {len(query):,} characters long; the most allowed is {max_chars:,}",
                       "too-large")
     try:
         query.encode("utf-8")
