@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError", "ReasonerError", "ScoreInputError",
-    "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "suggest",
+    "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "WriteError", "suggest",
 ]
 
 
@@ -147,6 +147,19 @@ class TriageInputError(SpineKGError, ValueError):
 
 class UploadError(SpineKGError, RuntimeError):
     """The triple store refused an upload, or it could not be reached; the message says how much landed."""
+
+
+class WriteError(SpineKGError, OSError):
+    """A file that could not be written (a full disk, a missing folder, no permission, a check that failed);
+    the old file, if any, is unchanged (see :mod:`spineKG.files`).
+
+    >>> str(WriteError("cohort.nt", "No space left on device"))
+    'could not write cohort.nt: No space left on device; the old file is unchanged'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"could not write {path}: {reason}; the old file is unchanged")
 
 
 class BudgetError(SpineKGError, TimeoutError):
