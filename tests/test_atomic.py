@@ -164,7 +164,7 @@ def _umask() -> int:
 
 @pytest.mark.parametrize("argv,name", [
     (["generate-cohort", "200", "-o", "{}"], "cohort.nt"),
-    (["export", "--format", "ttl", "-o", "{}"], "spinekg.ttl"),
+    (["export", "--format", "csv", "-o", "{}"], "spinekg.csv"),
     (["viz", "ependymoma", "-o", "{}"], "graph.html"),
 ])
 def test_disk_full_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
@@ -180,6 +180,9 @@ def test_disk_full_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Monke
     assert target.read_text() == "the old file\n" and len(list(tmp_path.iterdir())) == 1
 
 
-def test_writing_over_a_folder_is_a_message(tmp_path: Path, kg: spineKG.KnowledgeGraph) -> None:
+def test_writing_over_a_folder_is_a_message(tmp_path: Path) -> None:
+    from spineKG import cli
+
     with pytest.raises(WriteError, match="it is a folder"):
-        kg.export("ttl", tmp_path)
+        files.atomic_write(tmp_path, "x")
+    assert cli._user_error(WriteError(tmp_path, "it is a folder")).endswith("it is a folder; the old file is unchanged")
