@@ -336,11 +336,21 @@ def _completion(args: argparse.Namespace) -> int:
 
 
 def _sparql(args: argparse.Namespace, kg: Any) -> int:
+    from .errors import SparqlError
+
     text = args.query
     if text.startswith("@"):
-        with open(text[1:], encoding="utf-8") as fh:
-            text = fh.read()
-    bindings = dict(b.split("=", 1) for b in args.bind)
+        try:
+            with open(text[1:], encoding="utf-8") as fh:
+                text = fh.read()
+        except UnicodeDecodeError as exc:
+            raise SparqlError(f"{text[1:]} is not UTF-8 text (byte {exc.start:,})") from None
+    bindings: dict[str, str] = {}
+    for b in args.bind:
+        name, eq, value = b.partition("=")
+        if not eq or not name.strip():
+            _parser().error(f"--bind takes VAR=VALUE (e.g. --bind tumor=skg:Ependymoma), not {b!r}")
+        bindings[name.strip()] = value   # a term, never text: see spineKG.query.named.binding_terms
     rows = kg.sparql(text, **bindings)
     if args.format == "json":
         print(json.dumps(rows.to_dicts(), indent=2, ensure_ascii=False, default=str))

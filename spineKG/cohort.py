@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import IO, TYPE_CHECKING, Iterator
 
 from .terms import COHORT_SHARE
 from .vocab import SKG
@@ -103,19 +103,26 @@ def patients(kg: "KnowledgeGraph", n: int, seed: int = 1) -> Iterator[str]:
 
 
 def write(kg: "KnowledgeGraph", n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
-    """Write n patients as N-Triples; returns the number of triples."""
+    """Write n patients as N-Triples, atomically (:func:`spineKG.files.atomic_write`: a killed or failed run
+    leaves the old file as it was, never a part of a cohort); returns the number of triples."""
     from tqdm import tqdm
 
+    from .files import atomic_write
+
     count = 0
-    with open(path, "w", encoding="utf-8") as fh, tqdm(total=n, unit="patient", disable=not progress,
-                                                         desc="generating") as bar:
-        last = None
-        for line in patients(kg, n, seed):
-            fh.write(line + "\n")
-            count += 1
-            subject = line.split(" ", 1)[0]
-            if subject != last:
-                bar.update(1 if last is not None else 0)
-                last = subject
-        bar.update(1)
+
+    def lines(fh: IO[str]) -> None:
+        nonlocal count
+        with tqdm(total=n, unit="patient", disable=not progress, desc="generating") as bar:
+            last = None
+            for line in patients(kg, n, seed):
+                fh.write(line + "\n")
+                count += 1
+                subject = line.split(" ", 1)[0]
+                if subject != last:
+                    bar.update(1 if last is not None else 0)
+                    last = subject
+            bar.update(1)
+
+    atomic_write(path, lines)
     return count

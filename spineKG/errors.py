@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 __all__ = [
-    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QuestionError", "ReasonerError", "ScoreInputError",
-    "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "suggest",
+    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError", "ReasonerError", "ScoreInputError",
+    "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "WriteError", "suggest",
 ]
 
 
@@ -92,6 +92,23 @@ class SparqlError(SpineKGError, ValueError):
         super().__init__(f"SPARQL error{where}: {message}")
 
 
+class QueryRefusedError(SparqlError):
+    """A query spineKG will not run: an update, a federated ``SERVICE``, or one past a size or nesting bound.
+
+    ``reason`` says which: ``update``, ``service``, ``too-large``, ``too-deep``, ``too-complex`` or ``unchecked``
+    (one the checking parser could not read).
+
+    >>> err = QueryRefusedError("SPARQL Update is refused", 1, 1, reason="update")
+    >>> isinstance(err, SparqlError), err.reason
+    (True, 'update')
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, query: str = "", *,
+                 reason: str = "refused") -> None:
+        super().__init__(message, line, column, query)
+        self.reason = reason
+
+
 class DataError(SpineKGError, ValueError):
     """An RDF file that could not be loaded, with the file and line of the mistake.
 
@@ -130,6 +147,19 @@ class TriageInputError(SpineKGError, ValueError):
 
 class UploadError(SpineKGError, RuntimeError):
     """The triple store refused an upload, or it could not be reached; the message says how much landed."""
+
+
+class WriteError(SpineKGError, OSError):
+    """A file that could not be written (a full disk, a missing folder, no permission, a check that failed);
+    the old file, if any, is unchanged (see :mod:`spineKG.files`).
+
+    >>> str(WriteError("cohort.nt", "No space left on device"))
+    'could not write cohort.nt: No space left on device; the old file is unchanged'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"could not write {path}: {reason}; the old file is unchanged")
 
 
 class BudgetError(SpineKGError, TimeoutError):

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
@@ -61,18 +59,9 @@ def export(kg: "KnowledgeGraph", format: str, path: str | Path | None = None) ->
     atomically; return the path written."""
     text = export_text(kg, format)
     target = Path(path) if path is not None else Path("spinekg" + EXTENSIONS[format])
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from .files import atomic_write
+
+    return atomic_write(target, text, newline="")
 
 
 def _rdf(kg: "KnowledgeGraph", rdflib_format: str) -> str:

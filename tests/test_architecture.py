@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 #            triage use it), and the frozen result types with how they look — ``display`` and ``render``
 #            import nothing above ``errors``/``vocab``/``model`` and are what ``Result._repr_html_``,
 #            ``Answer.__str__`` and ``Rows.to_df`` call, so they are the presentation half of ``model``
-#            rather than a surface.
+#            rather than a surface. ``files`` (atomic writes) imports only ``errors``; the builder and
+#            every surface that writes a file use it.
 #   builder  the ontology build (YAML source → OWL → HermiT → relation graph) and the release data it
 #            writes; it knows nothing of stores or queries.
 #   store    the store interface and its backends (embedded Oxigraph, remote SPARQL endpoints).
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 #            exports, the scores, the cohort generator, and the command line, SPARQL endpoint, upload
 #            and MCP agent.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "terms", "vocab", "text", "words", "encoder", "model", "display", "render")),
+    ("base", ("errors", "terms", "vocab", "text", "words", "encoder", "model", "display", "render", "files")),
     ("builder", ("builder", "data")),
     ("store", ("store",)),
     ("query", ("index", "linking", "context", "query", "ask", "triage")),

@@ -38,11 +38,11 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     """
     from . import codegen
     from .materialise import materialise
-    from .sssom import write_sssom
+    from .sssom import render as render_sssom
     from .owl import build_owl
     from ..errors import ReasonerError
     from .namespaces import PREFIXES
-    from .rdfxml import write_rdfxml
+    from .rdfxml import to_rdfxml
     from .reason import classify
 
     if not (Path(source_dir) / "schema.yaml").is_file():
@@ -62,11 +62,41 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = tuple(out / name for name in ARTIFACTS)
-    write_rdfxml(owl, PREFIXES, paths[0])
-    owl.serialize(paths[1], format="turtle")
-    rel.serialize(paths[2], format="turtle")
-    write_sssom(src, paths[3])
     # the package's vocabulary module follows the release it was built with; a build elsewhere writes its own copy
     terms = codegen.TERMS_MODULE if out.resolve() == ONTOLOGY_DIR.resolve() else out / "terms.py"
-    codegen.write(src, owl, rel, path=terms)
+    _write_release(paths, terms, [to_rdfxml(owl, PREFIXES), owl.serialize(format="turtle"), rel.serialize(format="turtle"),
+                                  render_sssom(src), codegen.render(src, codegen.graph_terms(owl, rel))], (len(owl), len(owl), len(rel)))
     return BuildReport(len(src.entities), len(src.assertions), len(owl), len(rel), cls.unsatisfiable, (*paths, terms))
+
+
+def _write_release(paths: tuple[Path, ...], terms: Path, texts: list[str], triples: tuple[int, int, int]) -> None:
+    """Replace the release only with outputs that load: every file is staged beside its target
+    (:func:`spineKG.files.stage`), the three RDF files are parsed back and must hold the triples built,
+    the vocabulary module must compile; then each is renamed over the old one. A failure or a kill before the
+    renames leaves the old release as it was; each file is at every moment the old one or the new one, whole."""
+    import pyoxigraph
+
+    from ..errors import WriteError
+    from ..files import commit, discard, stage
+
+    targets = (*paths, terms)
+    staged: list[Path] = []
+    try:
+        for target, text in zip(targets, texts):
+            staged.append(stage(target, text))
+        formats = (pyoxigraph.RdfFormat.RDF_XML, pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TURTLE)
+        for tmp, target, fmt, expect in zip(staged, paths, formats, triples):
+            try:
+                got = sum(1 for _ in pyoxigraph.parse(path=str(tmp), format=fmt))
+            except SyntaxError as exc:
+                raise WriteError(target, f"the new file does not load ({exc})") from None
+            if got != expect:
+                raise WriteError(target, f"the new file holds {got:,} triples, not the {expect:,} built")
+        if not texts[3].strip() or "\t" not in texts[3]:
+            raise WriteError(paths[3], "the new mapping set is empty")
+        compile(texts[4], str(terms), "exec")
+    except BaseException:
+        discard(staged)
+        raise
+    for tmp, target in zip(staged, targets):
+        commit(tmp, target)

@@ -12,9 +12,7 @@ True
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -119,12 +117,9 @@ def _wrapped(items: list[str], width: int = 110) -> list[str]:
 
 
 def write(src: OntologySource, *graphs: Graph, path: Path = TERMS_MODULE) -> Path:
-    """Write the module atomically (a temporary file in the same folder, then a rename)."""
+    """Write the module atomically (:func:`spineKG.files.atomic_write`), checked to compile first."""
+    from ..files import atomic_write
+
     text = render(src, graph_terms(*graphs))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".terms-", suffix=".py")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, text, check=lambda tmp: compile(tmp.read_text(encoding="utf-8"), str(path), "exec"))
     return path

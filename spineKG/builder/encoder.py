@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -80,13 +78,9 @@ def vocabulary(src: OntologySource) -> list[str]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    os.chmod(tmp, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from ..files import atomic_write
+
+    atomic_write(path, data)
 
 
 def distil(out_dir: Path | str = ENCODER_DIR, dims: int = 256, source_dir: Path | str = SOURCE_DIR) -> DistilReport:

@@ -13,8 +13,6 @@ keep their content-derived ids. The same graph always gives the same bytes.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -92,10 +90,7 @@ def to_rdfxml(g: Graph, prefixes: dict[str, str]) -> str:
 
 
 def write_rdfxml(g: Graph, prefixes: dict[str, str], path: Path) -> None:
-    """Write the RDF/XML atomically (a temporary file in the same folder, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(to_rdfxml(g, prefixes))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write the RDF/XML atomically (:func:`spineKG.files.atomic_write`)."""
+    from ..files import atomic_write
+
+    atomic_write(path, to_rdfxml(g, prefixes))

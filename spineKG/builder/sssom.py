@@ -15,8 +15,6 @@ justification (a semapv term) and the curator's comment; the metadata block carr
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from .owl import XREF_PREFIXES
@@ -54,10 +52,7 @@ def render(src: OntologySource) -> str:
 
 
 def write_sssom(src: OntologySource, path: Path) -> None:
-    """Write the mapping set atomically (a temporary file in the same folder, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render(src))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write the mapping set atomically (:func:`spineKG.files.atomic_write`)."""
+    from ..files import atomic_write
+
+    atomic_write(path, render(src))

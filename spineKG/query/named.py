@@ -1,5 +1,8 @@
 """SPARQL for users: text or a named query from ``spineKG/queries/*.rq``, with bindings, as rows.
 
+Every query passes :func:`spineKG.store.guard.guard` first (updates and ``SERVICE`` refused, size and
+nesting bounded, malformed ones reported with their line and column); bindings are RDF terms.
+
 >>> from spineKG import load
 >>> rows = load().sparql("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
 >>> str(rows[0][0])
@@ -71,29 +74,65 @@ class Rows:
         return rows_html(self.vars, self.rows)
 
 
-def _term(value: Any) -> str:
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([A-Za-z0-9_]+)$")
+
+
+def binding_terms(query: str, bindings: Mapping[str, Any]) -> dict[str, Node]:
+    """The RDF term each binding stands for, checked against the query's variables.
+
+    A value is an IRI if it is an rdflib ``URIRef``, an :class:`~spineKG.model.Entity`, ``<...>``, a
+    ``http(s)://`` or ``urn:`` address, or a CURIE of a prefix the project or the query declares
+    (``skg:Myelopathy``); anything else is a literal (``"x> } ; DROP ALL ; #"`` is just that string). The
+    terms are joined to the query as terms (a ``VALUES`` clause Oxigraph writes), never pasted into it.
+
+    >>> binding_terms("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "skg:Ependymoma"})
+    {'x': rdflib.term.URIRef('https://w3id.org/spinekg/Ependymoma')}
+    >>> binding_terms("SELECT ?l WHERE { ?x rdfs:label ?l }", {"y": "skg:Ependymoma"})
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.SparqlError: SPARQL error: the query has no variable ?y to bind; its variables are ?l, ?x
+    """
     from rdflib import Literal, URIRef
 
-    if isinstance(value, (URIRef, Literal)):
-        return value.n3()
-    if hasattr(value, "iri"):
-        return f"<{value.iri}>"
-    if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return f"<{value}>"
-    if isinstance(value, str) and re.match(r"^[a-z]+:[A-Za-z0-9_]+$", value):
-        return value
-    return Literal(value).n3()
+    from ..store import declared_prefixes, query_variables
+    from ..vocab import PREFIXES
 
+    known = query_variables(query)
+    prefixes: dict[str, str] | None = None
+    terms: dict[str, Node] = {}
+    for name, value in bindings.items():
+        var = name[1:] if name[:1] in "?$" else name
+        if var not in known:
+            listed = ", ".join(f"?{v}" for v in sorted(known)) or "none"
+            raise SparqlError(f"the query has no variable ?{var} to bind; its variables are {listed}", query=query)
+        iri: str | None = None
+        if isinstance(value, (URIRef, Literal)):
+            terms[var] = value
+            continue
+        if hasattr(value, "iri") and isinstance(value.iri, str):
+            iri = value.iri
+        elif isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+            iri = value[1:-1]
+        elif isinstance(value, str) and value.startswith(("http://", "https://", "urn:")):
+            iri = value
+        elif isinstance(value, str) and (m := _CURIE.match(value)):
+            if prefixes is None:
+                prefixes = {**PREFIXES, **declared_prefixes(query)}
+            if (m.group(1) or "") not in prefixes:
+                raise SparqlError(f"?{var} is bound to {value!r}, whose prefix {m.group(1) or ''}: is not declared; "
+                                  f"give the whole IRI in angle brackets", query=query)
+            iri = prefixes[m.group(1) or ""] + m.group(2)
+        if iri is None:
+            terms[var] = Literal(value)
+            continue
+        import pyoxigraph
 
-def bind(query: str, bindings: Mapping[str, Any]) -> str:
-    """Insert ``VALUES`` clauses for the bindings at the start of the query's WHERE block."""
-    if not bindings:
-        return query
-    m = re.search(r"WHERE\s*\{", query, re.IGNORECASE)
-    if not m:
-        raise SparqlError("bindings need a query with a WHERE clause", query=query)
-    values = " ".join(f"VALUES ?{k} {{ {_term(v)} }}" for k, v in bindings.items())
-    return query[:m.end()] + " " + values + query[m.end():]
+        try:
+            pyoxigraph.NamedNode(iri)
+        except ValueError as exc:
+            raise SparqlError(f"?{var} is bound to {str(value)!r}, which is not a valid IRI ({exc})", query=query) from None
+        terms[var] = URIRef(iri)
+    return terms
 
 
 def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = None) -> Rows:
@@ -107,9 +146,9 @@ def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = No
             raise SparqlError(f"no named query {query.strip()!r}" + (f"; did you mean: {', '.join(close)}?" if close else
                                                                      f"; available: {', '.join(queries)}"))
         text = queries[query.strip()].read_text(encoding="utf-8")
-    text = bind(text, bindings or {})
-    check_syntax(text)
-    result = store.query(text)
+    check_syntax(text)   # bounded, refused (updates, SERVICE) or reported with its position, before any store sees it
+    terms = binding_terms(text, bindings) if bindings else None
+    result = store.query(text, terms) if terms else store.query(text)
     if getattr(result, "type", "SELECT") != "SELECT":
         if result.type == "ASK":
             from rdflib import Literal

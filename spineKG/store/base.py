@@ -1,9 +1,9 @@
-"""What every store is: the :class:`Store` protocol, the project's PREFIX prologue, and SPARQL syntax checks.
+"""What every store is: the :class:`Store` protocol, the project's PREFIX prologue, and SPARQL syntax errors.
 
 A store holds the release (the OWL ontology and its relation graph) and answers SPARQL: ``select``
 gives rows of plain strings (what spineKG runs itself), ``query`` any query form as an rdflib Result
 (what users run). Every store reports a malformed query alike, with the line and column in the user's
-own text, because the query is parsed by Oxigraph first.
+own text, because the query is parsed by Oxigraph first (in :func:`spineKG.store.guard.check_syntax`).
 
 >>> with_prefixes("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }").splitlines()[0]
 'PREFIX skg: <https://w3id.org/spinekg/>'
@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, runtime_checkable
 
 from ..errors import SparqlError
 from ..vocab import PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
-__all__ = ["RELEASE_FILES", "Row", "Store", "check_syntax", "parse_error", "release_paths", "with_prefixes"]
+__all__ = ["RELEASE_FILES", "Row", "Store", "parse_error", "release_paths", "with_prefixes"]
 
 RELEASE_DIR = Path(__file__).resolve().parents[1] / "data"
 RELEASE_FILES = ("spinekg.ttl", "spinekg-relations.ttl")
@@ -41,8 +42,9 @@ class Store(Protocol):
         """Rows of a SELECT query: IRIs and literals' lexical forms as strings, None where unbound."""
         ...
 
-    def query(self, query: str) -> Any:
-        """Any query form, as an rdflib Result."""
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None) -> Any:
+        """Any query form, as an rdflib Result; ``bindings`` (variable name -> rdflib term) are joined to
+        its WHERE block as terms (:func:`spineKG.store.guard.with_values`), never pasted into its text."""
         ...
 
 
@@ -56,22 +58,6 @@ def with_prefixes(query: str) -> str:
         return _PROLOGUE + query
     own = {m.group(1) or "" for m in _DECLARED.finditer(query)}
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in own) + query
-
-
-def check_syntax(query: str) -> None:
-    """Parse a query with Oxigraph's SPARQL parser, so every store reports mistakes alike (with the position).
-
-    >>> check_syntax("SELECT ?x WHERE { ?x a owl:Class ")
-    Traceback (most recent call last):
-    ...
-    spineKG.errors.SparqlError: SPARQL error at line 1, column 34: expected one of ...
-    """
-    import pyoxigraph
-
-    try:
-        pyoxigraph.Store().query(with_prefixes(query))   # parsed at once; evaluated only if iterated (it is not)
-    except SyntaxError as exc:
-        raise parse_error(exc, query) from None
 
 
 def release_paths(directory: Path | None = None) -> list[Path]:

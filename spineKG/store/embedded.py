@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import DataError
 from ..vocab import ONTOLOGY_IRI, PREFIXES
+from .guard import with_values
 from .base import Row, parse_error, release_paths, with_prefixes
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = ["EmbeddedStore"]
 
@@ -27,6 +29,81 @@ _BLOCK = 64 * 2**20   # bytes of N-Triples handed to Oxigraph at a time
 
 def _syntax_message(exc: SyntaxError) -> str:
     return re.sub(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ", "", str(exc.msg))
+
+
+_ENTITY = re.compile(rb"""<!ENTITY\s+(%\s*)?([^\s"'>]+)\s*(?:"([^"]*)"|'([^']*)'|([^>]*))\s*>""")
+_REFERENCE = re.compile(rb"&([^\s&;#]+);")
+MAX_ENTITY_CHARS = 10_000   # what one XML entity may expand to; a billion laughs asks for gigabytes
+
+
+def _check_entities(path: Path) -> None:
+    """Refuse an RDF/XML file whose DTD declares external or parameter entities, or entities that expand past
+    :data:`MAX_ENTITY_CHARS` (nested "billion laughs" entities: Oxigraph would try to allocate gigabytes and abort)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4 * 2**20)
+    if b"<!ENTITY" not in head:
+        return
+    decls: dict[bytes, tuple[bytes, int]] = {}
+    for m in _ENTITY.finditer(head):
+        line = head.count(b"\n", 0, m.start()) + 1
+        if m.group(1) or m.group(5) is not None:
+            raise DataError(path, line, f"the DTD declares an external or parameter entity "
+                                        f"({m.group(2).decode(errors='replace')}), which is not loaded")
+        decls[m.group(2)] = (m.group(3) if m.group(3) is not None else m.group(4), line)
+    sizes: dict[bytes, int] = {}
+
+    def size(name: bytes, depth: int = 0) -> int:
+        if name not in decls:
+            return len(name) + 2
+        if name not in sizes:
+            if depth > 16:
+                raise DataError(path, decls[name][1], f"the entity {name.decode(errors='replace')} nests past 16 levels")
+            sizes[name] = -1
+            text = decls[name][0]
+            total = len(_REFERENCE.sub(b"", text))
+            for ref in _REFERENCE.findall(text):
+                if sizes.get(ref) == -1:
+                    raise DataError(path, decls[name][1], f"the entity {name.decode(errors='replace')} refers to itself")
+                total += size(ref, depth + 1)
+                if total > MAX_ENTITY_CHARS:
+                    break
+            sizes[name] = total
+        if sizes[name] > MAX_ENTITY_CHARS:
+            raise DataError(path, decls[name][1], f"the entity {name.decode(errors='replace')} expands past "
+                                                  f"{MAX_ENTITY_CHARS:,} characters (an entity-expansion attack?); not loaded")
+        return sizes[name]
+
+    for name in decls:
+        size(name)
+
+
+def _locate(path: Path, message: str, xml: bool) -> int | None:
+    """The line of a syntax error Oxigraph reports without one: the XML parser's position for ill-formed XML,
+    else the first line holding a piece of text the message quotes."""
+    if xml:
+        import xml.parsers.expat
+
+        parser = xml.parsers.expat.ParserCreate()
+        try:
+            with open(path, "rb") as fh:
+                parser.ParseFile(fh)
+        except xml.parsers.expat.ExpatError as exc:
+            return exc.lineno
+        except Exception:
+            pass
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.readlines()
+    except OSError:
+        return None
+    for piece in re.findall(r"`([^`]{2,})`|'([^']{2,})'|\"([^\"]{2,})\"", message):
+        piece = next(p for p in piece if p).strip("<>/")
+        for n, text in enumerate(lines, 1):
+            if piece in text:
+                return n
+    if "@context" in message:
+        return next((n for n, text in enumerate(lines, 1) if "@context" in text), None)
+    return None
 
 
 class EmbeddedStore:
@@ -70,11 +147,24 @@ class EmbeddedStore:
             raise DataError(path, None, f"unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .trig, .rdf, .owl or .jsonld)")
         if not path.exists():
             raise DataError(path, None, "file not found")
+        if path.is_dir():
+            raise DataError(path, None, "a folder, not an RDF file")
+        if path.stat().st_size == 0:
+            import warnings
+
+            warnings.warn(f"{path} is empty (0 bytes): nothing was loaded from it", UserWarning, stacklevel=2)
+            return
+        if fmt == pyoxigraph.RdfFormat.RDF_XML:
+            _check_entities(path)
         if fmt not in (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS):
             try:
                 self._ox.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
-                raise DataError(path, exc.lineno, _syntax_message(exc)) from None
+                message = _syntax_message(exc)
+                if "LoadDocumentCallback" in message:
+                    message = "a remote JSON-LD @context is not fetched (spineKG loads no data from the network); inline it"
+                line = exc.lineno or _locate(path, message, fmt == pyoxigraph.RdfFormat.RDF_XML)
+                raise DataError(path, line, message) from None
             return
         from tqdm import tqdm
 
@@ -111,9 +201,9 @@ class EmbeddedStore:
                 self._graph.bind(prefix, iri, override=True)
         return self._graph
 
-    def query(self, query: str) -> Any:
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None) -> Any:
         try:
-            return self.graph.query(with_prefixes(query))
+            return self.graph.query(with_values(with_prefixes(query), bindings))
         except SyntaxError as exc:
             raise parse_error(exc, query) from None
 

@@ -4,14 +4,16 @@ Example: ``RemoteStore("http://127.0.0.1:7878/query")`` after ``spinekg upload h
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..errors import SparqlError
 from ..vocab import PREFIXES
+from .guard import with_values
 from .base import Row, with_prefixes
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = ["RemoteStore"]
 
@@ -39,9 +41,9 @@ class RemoteStore:
     def graph(self) -> Graph:
         return self._graph
 
-    def query(self, query: str) -> Any:
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None) -> Any:
         try:
-            return self._graph.query(with_prefixes(query))
+            return self._graph.query(with_values(with_prefixes(query), bindings))
         except Exception as exc:
             name = type(exc).__name__
             if name in ("QueryBadFormed", "SPARQLWrapperException", "EndPointInternalError", "HTTPError", "URLError",

@@ -60,9 +60,10 @@ class Drawing:
 
     def save(self, path: str | Path) -> Path:
         """Write the page (``.html``) or the static picture (``.svg``), by the file's extension."""
+        from ..files import atomic_write
+
         path = Path(path)
-        path.write_text(self.svg if path.suffix.lower() == ".svg" else self.html, encoding="utf-8")
-        return path
+        return atomic_write(path, self.svg if path.suffix.lower() == ".svg" else self.html)
 
     def _repr_html_(self) -> str:
         # the frame covers the picture; where a front-end strips frames (untrusted), the picture and note remain
