@@ -163,12 +163,9 @@ def emit(g: Graph, src: "OntologySource") -> None:
         g.add((c, SKG.tierOrder, Literal(t.order)))
         g.add((c, SKG.advice, Literal(t.advice, lang="en")))
         g.add((c, SKG.safetyNet, Literal(t.safety_net, lang="en")))
-    g.add((SKG.TriageRule, RDF.type, OWL.Class))
-    g.add((SKG.TriageRule, RDFS.label, Literal("triage rule", lang="en")))
-    g.add((SKG.TriageRule, DEFINITION, Literal(
-        "A rule of how soon, and whom, to see for back pain: when its conditions hold it calls for its tier; the "
-        "highest tier among the rules that hold decides.", lang="en")))
-    g.add((SKG.TriageRule, DCTERMS_SOURCE, SOURCE["spinekg-modelling"]))
+    _declare(g, SKG.TriageRule, "triage rule",
+             "A rule of how soon, and whom, to see for back pain: when its conditions hold it calls for its tier; the "
+             "highest tier among the rules that hold decides.")
     for n, r in enumerate(src.triage.rules, start=1):
         i = SKG[r.id]
         g.add((i, RDF.type, OWL.NamedIndividual))
@@ -200,13 +197,10 @@ def emit(g: Graph, src: "OntologySource") -> None:
             g.add((i, SKG.settlingQuestion, Literal(r.question, lang="en")))
         if r.default:
             g.add((i, SKG.isDefault, Literal(True)))
-    g.add((SKG.FindingComposition, RDF.type, OWL.Class))
-    g.add((SKG.FindingComposition, RDFS.label, Literal("finding composition", lang="en")))
-    g.add((SKG.FindingComposition, DEFINITION, Literal(
-        "A finding that people tell as a sensation and a place rather than by its name: when a finding of "
-        "skg:ofFinding and a body area of skg:inPlace are named in one sentence, the text names skg:composes.", lang="en")))
-    g.add((SKG.FindingComposition, DCTERMS_SOURCE, SOURCE["spinekg-modelling"]))
-    for n, c in enumerate(src.triage.compositions, start=1):
+    _declare(g, SKG.FindingComposition, "finding composition",
+             "A finding that people tell as a sensation and a place rather than by its name: when a finding of "
+             "skg:ofFinding and a body area of skg:inPlace are named in one sentence, the text names skg:composes.")
+    for c in src.triage.compositions:
         i = SKG[f"composition_{c.finding}"]
         g.add((i, RDF.type, OWL.NamedIndividual))
         g.add((i, RDF.type, SKG.FindingComposition))
@@ -217,3 +211,11 @@ def emit(g: Graph, src: "OntologySource") -> None:
             g.add((i, SKG.ofFinding, SKG[x]))
         for x in c.in_:
             g.add((i, SKG.inPlace, SKG[x]))
+
+
+def _declare(g: Graph, cls: URIRef, label: str, definition: str) -> None:
+    """A modelling class of the triage source, with its label, definition and source."""
+    g.add((cls, RDF.type, OWL.Class))
+    g.add((cls, RDFS.label, Literal(label, lang="en")))
+    g.add((cls, DEFINITION, Literal(definition, lang="en")))
+    g.add((cls, DCTERMS_SOURCE, SOURCE["spinekg-modelling"]))
