@@ -200,16 +200,16 @@ def emit(g: Graph, src: "OntologySource") -> None:
     _declare(g, SKG.FindingComposition, "finding composition",
              "A finding that people tell as a sensation and a place rather than by its name: when a finding of "
              "skg:ofFinding and a body area of skg:inPlace are named in one sentence, the text names skg:composes.")
-    for c in src.triage.compositions:
-        i = SKG[f"composition_{c.finding}"]
+    for comp in src.triage.compositions:
+        i = SKG[f"composition_{comp.finding}"]
         g.add((i, RDF.type, OWL.NamedIndividual))
         g.add((i, RDF.type, SKG.FindingComposition))
-        g.add((i, RDFS.label, Literal(f"{c.finding} told as a sensation and a place")))
-        g.add((i, SKG.composes, SKG[c.finding]))
-        g.add((i, DCTERMS_SOURCE, SOURCE[c.source]))
-        for x in c.of:
+        g.add((i, RDFS.label, Literal(f"{comp.finding} told as a sensation and a place")))
+        g.add((i, SKG.composes, SKG[comp.finding]))
+        g.add((i, DCTERMS_SOURCE, SOURCE[comp.source]))
+        for x in comp.of:
             g.add((i, SKG.ofFinding, SKG[x]))
-        for x in c.in_:
+        for x in comp.in_:
             g.add((i, SKG.inPlace, SKG[x]))
 
 

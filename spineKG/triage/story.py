@@ -476,9 +476,9 @@ def _age(low: str, today: date) -> int | None:
             n = int(m.group(1))
             if 1 <= n <= 110:
                 return n
-    m = _DECADE.search(low)
-    if m:
-        word = m.group(1)
+    decade = _DECADE.search(low)
+    if decade:
+        word = decade.group(1)
         return _DECADES.get(word) or int(word[:-1]) + 5
     return None
 
