@@ -17,8 +17,9 @@ clients at once; a connection that does not finish its request head within ``hea
 heads are capped (``header_bytes``), bodies too (``body_bytes``: 413), and a malformed ``Content-Length``
 is a 400. The server process never parses or evaluates a query itself. At start it forks a *zygote*: a
 single-threaded process that loads the store once and warms it up; the zygote forks the *workers*, which
-inherit the loaded store (copy-on-write), and hands each worker's socket to the server. A pool of workers
-is started ahead and grows under load up to ``max_workers``. Each query is checked (:func:`check`),
+inherit the loaded store (copy-on-write), and hands each worker's socket to the server. A pool of ``workers``
+(twice the CPUs) is kept ready; when a query has waited 0.2 s for one (long queries hold them all) another
+is forked, up to ``max_workers``, and such extra workers leave when the queue is empty. Each query is checked (:func:`check`),
 evaluated and serialized in a worker, under
 
 * a time limit: the worker arms ``SIGALRM`` with its default action, so the kernel ends it at the deadline
@@ -259,7 +260,7 @@ class Settings:
     timeout: float = 10.0
     limit: int = 10_000
     memory: int = 1024              # MB a worker may allocate above its size at fork
-    workers: int = 0                # workers started ahead (0: the number of CPUs, at least 2)
+    workers: int = 0                # workers kept ready (0: twice the number of CPUs, at least 2)
     max_workers: int = 32           # workers at most (queries beyond wait, within their time limit)
     recycle: int = 0
     body_bytes: int = 1 << 20       # largest request body (413 above)
@@ -269,10 +270,11 @@ class Settings:
 
     @property
     def start_workers(self) -> int:
-        return min(self.max_workers, self.workers or max(2, os.cpu_count() or 2))
+        return min(self.max_workers, self.workers or max(2, 2 * (os.cpu_count() or 1)))
 
 
 _FRAME = struct.Struct("!II")
+GROW_AFTER = 0.2   # seconds a request waits for a busy pool before another worker is forked for it
 
 
 def _send_frame(sock: socket.socket, head: dict[str, Any], body: bytes = b"") -> None:
@@ -507,21 +509,30 @@ class Pool:
     async def acquire(self, deadline: float) -> Worker:
         if self.idle:
             return self.idle.popleft()
-        if self.live + self.pending < self.settings.max_workers:
-            self._spawn()
-        fut: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Worker] = loop.create_future()
         self.waiting.append(fut)
+        if self.live + self.pending < self.settings.start_workers:
+            self._spawn()
+        else:   # all busy: more workers only if this request waits long (long queries hold them all)
+            loop.call_later(GROW_AFTER, self._grow, fut)
         try:
             return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
             raise Refused(503, f"the query was stopped after the {self.settings.timeout:g} s time limit "
                                f"(it waited for a free worker)") from None
 
+    def _grow(self, fut: asyncio.Future[Worker]) -> None:
+        if not fut.done() and self.live + self.pending < self.settings.max_workers:
+            self._spawn()
+
     def release(self, worker: Worker) -> None:
         worker.answered += 1
         self.served += 1
         if self.settings.recycle and worker.answered >= self.settings.recycle:
             self.discard(worker, kill=False)   # it exits by itself
+        elif self.live > self.settings.start_workers and not self.waiting:
+            self.discard(worker, kill=False)   # an extra worker, no longer needed: it exits when closed
         else:
             self._offer(worker)
 
@@ -534,7 +545,7 @@ class Pool:
         worker.close()
         self.live -= 1
         self.replaced += 1
-        if self.live + self.pending < max(self.settings.start_workers, len(self.waiting)):
+        if self.live + self.pending < self.settings.start_workers:
             self._spawn()
 
     async def exit_signal(self, pid: int, wait: float = 2.0) -> int | None:
@@ -573,10 +584,14 @@ class Endpoint:
                 sig = await self.pool.exit_signal(worker.pid)
                 if sig in (signal.SIGALRM, signal.SIGKILL) or time.monotonic() >= deadline - 0.05:
                     raise Refused(503, f"the query was stopped after the {settings.timeout:g} s time limit") from None
+                if sig == signal.SIGSEGV:   # the parser's or the engine's stack overflowed
+                    raise Refused(400, "the query is nested too deeply: it overflowed the stack of the worker "
+                                       "evaluating it (SIGSEGV); the endpoint is unaffected") from None
+                if sig == signal.SIGABRT:   # an allocation over RLIMIT_AS aborts the engine
+                    raise Refused(503, f"the query needed more than the {settings.memory:,} MB memory limit: "
+                                       "its worker was stopped (SIGABRT); the endpoint is unaffected") from None
                 name = signal.Signals(sig).name if sig else "an unexpected exit"
-                raise Refused(400, f"the query crashed the worker evaluating it ({name}): it may be nested too "
-                                   f"deeply, or need more than the {settings.memory:,} MB memory limit; "
-                                   "the endpoint is unaffected") from None
+                raise Refused(500, f"the worker evaluating the query crashed ({name}); the endpoint is unaffected") from None
         finally:
             if ok:
                 self.pool.release(worker)
@@ -847,9 +862,10 @@ def _protocol(settings: Settings) -> type:
     class Protocol(H11Protocol):
         _head_timer: asyncio.TimerHandle | None = None
 
-        def _arm(self) -> None:
-            if self._head_timer is None and (self.cycle is None or self.cycle.response_complete):
-                self._head_timer = self.loop.call_later(settings.header_timeout, self._head_timeout)
+        def _arm(self) -> None:   # the client now has header_timeout s to send a whole request head
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+            self._head_timer = self.loop.call_later(settings.header_timeout, self._head_timeout)
 
         def _head_timeout(self) -> None:
             self._head_timer = None
@@ -860,9 +876,9 @@ def _protocol(settings: Settings) -> type:
             super().connection_made(transport)
             self._arm()
 
-        def data_received(self, data: bytes) -> None:
+        def on_response_complete(self) -> None:
             self._arm()
-            super().data_received(data)
+            super().on_response_complete()
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self._head_timer is not None:
