@@ -18,13 +18,15 @@ heads are capped (``header_bytes``), bodies too (``body_bytes``: 413), and a mal
 is a 400. The server process never parses or evaluates a query itself. At start it forks a *zygote*: a
 single-threaded process that loads the store once and warms it up; the zygote forks the *workers*, which
 inherit the loaded store (copy-on-write), and hands each worker's socket to the server. A pool of ``workers``
-(twice the CPUs) is kept ready; when a query has waited 0.2 s for one (long queries hold them all) another
-is forked, up to ``max_workers``, and such extra workers leave when the queue is empty. Each query is checked (:func:`check`),
+(twice the CPUs) is kept ready; when queries wait and no worker has been free for 0.1 s (long queries hold them
+all), one more is forked for each waiting query, up to ``max_workers``; such extra workers leave when the
+queue is empty. Each query is checked (:func:`check`),
 evaluated and serialized in a worker, under
 
 * a time limit: the worker arms ``SIGALRM`` with its default action, so the kernel ends it at the deadline
   even inside the engine; the server answers 503, and the zygote forks a replacement;
 * a memory limit (``RLIMIT_AS``, ``memory`` MB above the worker's size at fork);
+* a lower priority (nice 10), so that under load the HTTP side still answers, and cuts, at once;
 * a file-descriptor limit: a worker can open no file or socket, so even a query that got past the check
   cannot fetch a URL or read a file;
 * a row limit for SELECT, CONSTRUCT and DESCRIBE: the first ``limit`` rows (triples) and the header
@@ -274,7 +276,7 @@ class Settings:
 
 
 _FRAME = struct.Struct("!II")
-GROW_AFTER = 0.2   # seconds a request waits for a busy pool before another worker is forked for it
+GROW_AFTER = 0.1   # seconds without a free worker before another is forked for a waiting request
 
 
 def _send_frame(sock: socket.socket, head: dict[str, Any], body: bytes = b"") -> None:
@@ -317,6 +319,7 @@ def _worker_main(sock: socket.socket, store: EmbeddedStore, settings: Settings) 
     """A worker's life: answer requests from the server until it closes the socket (or recycling)."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)   # the time limit: the kernel ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(10)   # under load the HTTP side (answers, cuts, probes) comes before query evaluation
     with open("/proc/self/statm") as fh:
         size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     budget = size + settings.memory * 2**20
@@ -461,6 +464,7 @@ class Pool:
         self.exits: collections.OrderedDict[int, int] = collections.OrderedDict()
         self.exit_waiters: dict[int, asyncio.Future[int]] = {}
         self.served = self.replaced = 0
+        self.last_free = time.monotonic()   # when a worker was last free
 
     def start(self) -> None:
         self.ctl.setblocking(False)
@@ -508,14 +512,15 @@ class Pool:
 
     async def acquire(self, deadline: float) -> Worker:
         if self.idle:
+            self.last_free = time.monotonic()
             return self.idle.popleft()
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Worker] = loop.create_future()
         self.waiting.append(fut)
         if self.live + self.pending < self.settings.start_workers:
             self._spawn()
-        else:   # all busy: more workers only if this request waits long (long queries hold them all)
-            loop.call_later(GROW_AFTER, self._grow, fut)
+        else:   # all busy: more workers only if they stay busy (long queries hold them all)
+            self._grow(fut)
         try:
             return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
@@ -523,10 +528,18 @@ class Pool:
                                f"(it waited for a free worker)") from None
 
     def _grow(self, fut: asyncio.Future[Worker]) -> None:
-        if not fut.done() and self.live + self.pending < self.settings.max_workers:
+        """Fork one more worker for a waiting request if no worker has been free for GROW_AFTER s: the
+        pool is held by long queries, not merely busy (more workers than CPUs only slow a busy pool)."""
+        if fut.done():
+            return
+        stalled = time.monotonic() - self.last_free >= GROW_AFTER
+        if stalled and self.live + self.pending < self.settings.max_workers:
             self._spawn()
+        else:
+            asyncio.get_running_loop().call_later(GROW_AFTER, self._grow, fut)
 
     def release(self, worker: Worker) -> None:
+        self.last_free = time.monotonic()
         worker.answered += 1
         self.served += 1
         if self.settings.recycle and worker.answered >= self.settings.recycle:
@@ -576,13 +589,14 @@ class Endpoint:
             left = deadline - time.monotonic()
             try:
                 head, body = await asyncio.wait_for(
-                    worker.call({"timeout": left, "accept": accept, "format": fmt}, query.encode()), left + 1.0)
+                    worker.call({"timeout": left, "accept": accept, "format": fmt}, query.encode()), left + 0.02)
                 ok = True
             except asyncio.TimeoutError:
                 raise Refused(503, f"the query was stopped after the {settings.timeout:g} s time limit") from None
             except (asyncio.IncompleteReadError, ConnectionError, OSError):
-                sig = await self.pool.exit_signal(worker.pid)
-                if sig in (signal.SIGALRM, signal.SIGKILL) or time.monotonic() >= deadline - 0.05:
+                late = time.monotonic() >= deadline - 0.05
+                sig = None if late else await self.pool.exit_signal(worker.pid)
+                if late or sig in (signal.SIGALRM, signal.SIGKILL):
                     raise Refused(503, f"the query was stopped after the {settings.timeout:g} s time limit") from None
                 if sig == signal.SIGSEGV:   # the parser's or the engine's stack overflowed
                     raise Refused(400, "the query is nested too deeply: it overflowed the stack of the worker "
