@@ -26,7 +26,7 @@ evaluated and serialized in a worker, under
 * a time limit: the worker arms ``SIGALRM`` with its default action, so the kernel ends it at the deadline
   even inside the engine; the server answers 503, and the zygote forks a replacement;
 * a memory limit (``RLIMIT_AS``, ``memory`` MB above the worker's size at fork);
-* a lower priority (nice 10), so that under load the HTTP side still answers, and cuts, at once;
+* a lower priority (nice 5), so that under load the HTTP side still answers, and cuts, at once;
 * a file-descriptor limit: a worker can open no file or socket, so even a query that got past the check
   cannot fetch a URL or read a file;
 * a row limit for SELECT, CONSTRUCT and DESCRIBE: the first ``limit`` rows (triples) and the header
@@ -319,7 +319,7 @@ def _worker_main(sock: socket.socket, store: EmbeddedStore, settings: Settings) 
     """A worker's life: answer requests from the server until it closes the socket (or recycling)."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)   # the time limit: the kernel ends the process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.nice(10)   # under load the HTTP side (answers, cuts, probes) comes before query evaluation
+    os.nice(5)   # under load the HTTP side (answers, cuts, probes) comes before query evaluation
     with open("/proc/self/statm") as fh:
         size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     budget = size + settings.memory * 2**20
