@@ -226,9 +226,9 @@ def run_query(store: EmbeddedStore, query: str, accept: str, fmt: str | None, li
     if isinstance(result, pyoxigraph.QueryBoolean):
         name = negotiate(accept, fmt, "rows")
         media = FORMATS[name]
-        formats = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
-                   "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
-        return media, result.serialize(format=formats[name]), False
+        answer = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
+                  "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}[name]
+        return media, result.serialize(format=answer) or b"", False
     if isinstance(result, pyoxigraph.QueryTriples):
         name = negotiate(accept, fmt, "graph")
         triples, cut = [], False
@@ -237,10 +237,10 @@ def run_query(store: EmbeddedStore, query: str, accept: str, fmt: str | None, li
                 cut = True
                 break
             triples.append(triple)
-        formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-                   "rdfxml": pyoxigraph.RdfFormat.RDF_XML, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+        syntax = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+                  "rdfxml": pyoxigraph.RdfFormat.RDF_XML, "jsonld": pyoxigraph.RdfFormat.JSON_LD}[name]
         prefixes = PREFIXES if name in ("turtle", "rdfxml") else None
-        body = pyoxigraph.serialize(triples, format=formats[name], prefixes=prefixes) or b""
+        body = pyoxigraph.serialize(triples, format=syntax, prefixes=prefixes) or b""
         return GRAPH_FORMATS[name], body, cut
     name = negotiate(accept, fmt, "rows")
     names = [v.value for v in result.variables]
@@ -395,7 +395,7 @@ def _zygote_main(ctl: socket.socket, data: Sequence[str | Path], settings: Setti
     signal.signal(signal.SIGCHLD, lambda *_: None)
     children: set[int] = set()
     while True:
-        ready, _, _ = select.select([ctl, wake_r], [], [])
+        ready, _, _ = select.select([ctl.fileno(), wake_r], [], [])
         if wake_r in ready:
             os.read(wake_r, 4096)
         while children:
@@ -407,7 +407,7 @@ def _zygote_main(ctl: socket.socket, data: Sequence[str | Path], settings: Setti
                 break
             children.discard(pid)
             ctl.send(json.dumps({"exit": pid, "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0}).encode())
-        if ctl in ready:
+        if ctl.fileno() in ready:
             msg = ctl.recv(64)
             if not msg:   # the server is gone: so are its workers
                 for pid in children:
@@ -687,7 +687,7 @@ def openapi(settings: Settings) -> dict[str, Any]:
     }
     form = {"type": "object", "required": ["query"], "properties": {"query": {"type": "string"},
                                                                      "format": {"type": "string"}}}
-    sparql = {
+    sparql: dict[str, dict[str, Any]] = {
         "get": {"summary": "run a query (SPARQL 1.1 Protocol, query via GET)", "operationId": "queryGet",
                 "parameters": params, "responses": answers},
         "post": {"summary": "run a query (SPARQL 1.1 Protocol, query via POST)", "operationId": "queryPost",
@@ -777,7 +777,7 @@ def make_app(endpoint: Endpoint) -> Any:
             return error(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" not in params or not params["query"][0].strip():
             return error(400, "no query: give ?query=... (or POST application/sparql-query)")
-        fmt = (params.get("format") or [None])[0]
+        fmt = params["format"][0] if params.get("format") else None
         try:
             status, media, body, headers = await endpoint.answer(params["query"][0], request.headers.get("accept", ""), fmt)
         except Refused as exc:
@@ -789,7 +789,7 @@ def make_app(endpoint: Endpoint) -> Any:
             params = params_of(request.scope["query_string"].decode("latin-1"))
         except UnicodeDecodeError:
             return error(400, "the query string is not UTF-8")
-        if request.url.path == "/" and "query" not in params:
+        if request.url.path in ("/", "/index.html") and "query" not in params:
             return reply(200, "text/html", page().encode())
         return await run(request, params)
 
@@ -808,14 +808,15 @@ def make_app(endpoint: Endpoint) -> Any:
             return error(403, "this endpoint is read-only: SPARQL Update is refused")
         if ctype == "application/sparql-query":
             params["query"] = [body]
-        elif ctype in ("application/x-www-form-urlencoded", ""):
+        else:   # a form (application/x-www-form-urlencoded), or read as one whatever the type says
             try:
-                params.update(params_of(body))
+                form = params_of(body)
             except UnicodeDecodeError:
                 return error(400, "the form is not UTF-8")
-        else:
-            return error(415, f"unsupported Content-Type {ctype!r}: use application/sparql-query or a form "
-                              "(application/x-www-form-urlencoded)")
+            if ctype not in ("application/x-www-form-urlencoded", "") and "query" not in form and "query" not in params:
+                return error(415, f"unsupported Content-Type {ctype!r}: use application/sparql-query or a form "
+                                  "(application/x-www-form-urlencoded)")
+            params.update(form)
         return await run(request, params)
 
     async def preflight(request: Request) -> Response:

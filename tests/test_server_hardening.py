@@ -311,3 +311,13 @@ def test_named_queries_and_methods(endpoint: str) -> None:
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(urllib.request.Request(endpoint + "/sparql", b"x", method=method), timeout=10)
         assert err.value.code == 405
+
+
+def test_not_utf8_is_refused_not_altered(endpoint: str) -> None:
+    for method, data, ctype in [("GET", None, ""), ("POST", b"query=SELECT%20%3Fx%20%7B%7D%FF", "application/x-www-form-urlencoded"),
+                                ("POST", b"SELECT ?x {} #\xff", "application/sparql-query")]:
+        url = endpoint + "/sparql" + ("?query=SELECT%20%3Fx%20%7B%7D%FF" if method == "GET" else "")
+        req = urllib.request.Request(url, data=data, headers={"Content-Type": ctype} if ctype else {}, method=method)
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=10)
+        assert err.value.code == 400 and b"UTF-8" in err.value.read()
