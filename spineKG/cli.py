@@ -95,6 +95,17 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--limit", type=int, default=10_000, help="most result rows returned (default 10,000)")
     sv.add_argument("--data", action="append", default=[], metavar="FILE",
                     help="an RDF file to serve along with the release, e.g. a cohort (repeatable)")
+    sv.add_argument("--memory", type=int, default=1024, metavar="MB", help="memory a query may use (default 1024 MB)")
+    sv.add_argument("--workers", type=int, default=0,
+                    help="query worker processes kept ready (default: twice the number of CPUs); more are forked, up to "
+                         "--max-workers, when queries wait (long queries hold the others)")
+    sv.add_argument("--max-workers", type=int, default=32, help="query worker processes at most (default 32)")
+    sv.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
+                    help="seconds a client has to send a request head, or its body (default 10)")
+    sv.add_argument("--body-limit", type=int, default=1 << 20, metavar="BYTES",
+                    help="largest request body (default 1 MiB; larger ones get 413)")
+    sv.add_argument("--recycle", type=int, default=0, metavar="N",
+                    help="replace a worker after N queries (default 0: never; 1: a fresh fork for every query)")
 
     up = sub.add_parser("upload", help="put the release into a triple store (SPARQL 1.1 Graph Store Protocol)")
     up.add_argument("url", help="the store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
@@ -176,7 +187,9 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .server import serve
 
-    serve(args.host, args.port, args.timeout, args.limit, args.data)
+    serve(args.host, args.port, args.timeout, args.limit, args.data, memory=args.memory, workers=args.workers,
+          max_workers=args.max_workers, recycle=args.recycle,
+          header_timeout=args.header_timeout, body_bytes=args.body_limit)
     return 0
 
 

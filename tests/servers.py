@@ -125,10 +125,11 @@ def virtuoso_server(tmp: Path, buffers: int | None = None, dirs: tuple[Path, ...
 
 
 @contextmanager
-def spinekg_server(timeout: float = 2.0, limit: int = 50) -> Iterator[str]:
+def spinekg_server(timeout: float = 2.0, limit: int = 50, *options: str) -> Iterator[str]:
+    """`spinekg serve` on a free port, with its other command-line options; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "spineKG.cli", "serve", "--port", str(port), "--timeout", str(timeout),
-                             "--limit", str(limit)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--limit", str(limit), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/", proc=proc)
