@@ -44,7 +44,6 @@ import contextlib
 import html
 import json
 import os
-import re
 import resource
 import select
 import signal
@@ -57,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import SparqlError
+from .errors import QueryRefusedError, SparqlError
 from .query import named_queries
 from .store import EmbeddedStore, check_syntax
 
@@ -81,31 +80,23 @@ ALIASES = {   # other media types clients send (SPARQLWrapper, browsers), and wh
               "text/xml": "rdfxml", "application/x-json+ld": "jsonld", "application/json": "jsonld"},
 }
 
-UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-                    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-
-
 class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
 
 
-def _strip_literals(text: str) -> str:
-    text = re.sub(r"#[^\n]*", " ", text)
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    return re.sub(r"<[^<>\s]*>", "<>", text)
+# the HTTP status of each reason the guard refuses a query for (spineKG.store.guard)
+REFUSAL_STATUS = {"update": 403, "service": 403, "too-large": 413, "too-deep": 400, "too-complex": 400, "unchecked": 400}
 
 
 def check(query: str) -> None:
-    """Refuse what a read-only endpoint must not run, and malformed queries (with the parser's position)."""
-    bare = _strip_literals(query)
-    if UPDATE.match(bare):
-        raise Refused(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused")
-    if re.search(r"\bSERVICE\b", bare, re.IGNORECASE):
-        raise Refused(403, "federated queries are refused: this endpoint does not reach out to other services (SERVICE)")
+    """Refuse what a read-only endpoint must not run (updates, SERVICE, queries past the guard's bounds: decided
+    from the parsed query by :func:`spineKG.store.guard.guard`), and malformed queries (with the parser's position)."""
     try:
-        check_syntax(query)
+        check_syntax(query)   # the guard first, then Oxigraph's parser without evaluating
+    except QueryRefusedError as err:
+        raise Refused(REFUSAL_STATUS.get(err.reason, 400), err.message) from None
     except SparqlError as err:
         where = f" (line {err.line}, column {err.column})" if err.line is not None else ""
         raise Refused(400, f"malformed query{where}: {err.message}") from None
