@@ -39,12 +39,17 @@ __all__ = ["MAX_CHARS", "ask", "interpret"]
 MAX_CHARS = 1000
 FOREIGN_SHARE = 0.4  # share of words neither English nor the graph's above which a question is declined
 TIME_BUDGET = 2.0     # seconds a question may take before it is stopped with BudgetError
+MAX_NAMED = 16        # things a question may name: the readings grow with them (the longest blind question names 8)
 
 
 def ask(engine: "Engine", question: Any) -> Answer:
     """Answer a question, or raise QuestionError when it cannot be read with enough confidence."""
     text = _check(question)
     r = read(engine, text)   # (loads spaCy the first time a question holds a context cue: not counted)
+    named = {frozenset(p.mention.iris) for p in r.parts}
+    if len(named) > MAX_NAMED:
+        raise QuestionError(f"The question names {len(named)} different things; I can answer about at most "
+                            f"{MAX_NAMED} at once. Ask about fewer.")
     if len(r.unexplained) >= 2 and engine.linker.foreign_share(r.tokens) >= FOREIGN_SHARE:
         raise QuestionError("I can only read questions in English, and too many of its words are not English "
                             "words or names the graph knows.", [], [t.raw for t in r.unexplained])
