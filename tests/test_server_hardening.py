@@ -224,8 +224,9 @@ def test_memory_limit() -> None:
         assert probe(base) < 1.0
 
 
-def test_runaways_are_cut_and_small_queries_answered() -> None:
-    """20 concurrent runaway queries with --timeout 1: each cut (503) within 1.5 s; small queries sent
+@pytest.mark.parametrize("runaways", [20, 200])
+def test_runaways_are_cut_and_small_queries_answered(runaways: int) -> None:
+    """20 and 200 concurrent runaway queries with --timeout 1: each cut (503) within 1.5 s; small queries sent
     meanwhile are answered."""
     with spinekg_server(1.0, 50) as base:
         host, port = hostport(base)
@@ -237,11 +238,11 @@ def test_runaways_are_cut_and_small_queries_answered() -> None:
             conn.close()
             return status, time.perf_counter() - start
 
-        with ThreadPoolExecutor(40) as pool:
-            runaways = [pool.submit(one, RUNAWAY) for _ in range(20)]
+        with ThreadPoolExecutor(runaways + 20) as pool:
+            cutting = [pool.submit(one, RUNAWAY) for _ in range(runaways)]
             time.sleep(0.3)
             small = [pool.submit(one, SMALL) for _ in range(20)]
-            cut = [f.result() for f in runaways]
+            cut = [f.result() for f in cutting]
             answered = [f.result() for f in small]
         print(f"\nrunaways cut after {max(t for _, t in cut):.2f} s at most; small queries meanwhile: "
               f"median {statistics.median(t for _, t in answered) * 1000:.0f} ms, max {max(t for _, t in answered):.2f} s")
@@ -251,7 +252,8 @@ def test_runaways_are_cut_and_small_queries_answered() -> None:
 
 
 def test_no_outbound_connection_even_past_the_check(endpoint: str) -> None:
-    """A SERVICE the text check misses (an IRI with '#' before it): the worker cannot open a socket."""
+    """The SERVICE the old text check missed (an IRI with '#' before it): refused by the parser-based guard (403),
+    and the worker could not have opened a socket anyway."""
     sink = socket.socket()
     sink.bind(("127.0.0.1", 0))
     sink.listen(8)
@@ -321,3 +323,36 @@ def test_not_utf8_is_refused_not_altered(endpoint: str) -> None:
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=10)
         assert err.value.code == 400 and b"UTF-8" in err.value.read()
+
+
+def test_over_a_thousand_obfuscated_writes_loads_and_services_are_refused_and_nothing_connects(endpoint: str) -> None:
+    """The guard's SERVICE and update forms (comments, '#' in IRIs and strings, escapes, case, subqueries,
+    variables), each sent by two of GET, POST and POST form: every one 403, and the loopback sink they name sees
+    no connection."""
+    from .test_guard import Sink, service_forms, update_forms
+
+    sink = Sink()
+    try:
+        forms = service_forms(sink.url) + update_forms(sink.url)
+        methods = ("GET", "POST", "FORM")
+        sends = [(methods[(n + k) % 3], q) for n, q in enumerate(forms) for k in (0, 1)]
+        assert len(sends) >= 1000
+        host, port = hostport(endpoint)
+
+        def send(chunk: list[tuple[str, str]]) -> list[tuple[str, int, str]]:
+            conn = http.client.HTTPConnection(host, port, timeout=30)
+            out = []
+            for method, query in chunk:
+                status = request(conn, method, query).status
+                if status != 403:
+                    out.append((method, status, query[:80]))
+            conn.close()
+            return out
+
+        with ThreadPoolExecutor(8) as pool:
+            wrong = [w for ws in pool.map(send, [sends[i::8] for i in range(8)]) for w in ws]
+        time.sleep(0.5)
+        assert not wrong, wrong[:5]
+        assert sink.hits == []
+    finally:
+        sink.sock.close()
