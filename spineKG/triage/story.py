@@ -102,6 +102,7 @@ _WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped)\s+(?:about\s+|around\
 
 
 # a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
+_FALL_MINIMUM = {"f": 3, "s": 5}   # feet, stairs or steps; else metres (1)
 _FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,30}?(?<![\d.])(\d+(?:\.\d+)?)\s*"
                    r"(m|metres?|meters?|ft|feet|foot|stairs|steps)\b")
 # blood results beyond their reference range: adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h, haemoglobin under
@@ -172,10 +173,12 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
             findings.append(Finding(ent, m.text, status))
     findings += _bilateral(engine, text, tokens, mentions, findings)
     findings += _composed(engine, text, tokens, mentions, findings)
-    if _POWER.search(low):
-        findings.append(Finding(idx.entities[str(SKG.Weakness)], _POWER.search(low).group(0), "present"))  # type: ignore[union-attr]
-    fall = _FALL.search(_digits(low))
-    if fall and float(fall.group(1)) >= {"m": 1, "f": 3, "s": 5}[fall.group(2)[0] if fall.group(2)[0] in "fs" else "m"]:
+    power = _POWER.search(low)
+    if power:
+        findings.append(Finding(idx.entities[str(SKG.Weakness)], power.group(0), "present"))
+    numbered = _digits(low)
+    fall = _FALL.search(numbered)
+    if fall and float(fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
         findings.append(Finding(idx.entities[str(SKG.DangerousMechanismInjury)], fall.group(0), "present"))
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
                                         (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
@@ -197,7 +200,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     findings = _cancer_denied(engine, findings)
     cancer = cancer if any(_is_cancer(engine, f.entity.iri) and f.status in ("present", "possible") for f in findings) \
         else "none"
-    low = _digits(low)
+    low = numbered
     fever = _FEVER.search(low)
     if fever:
         findings.append(Finding(idx.entities[str(SKG.Fever)], fever.group(0), "present"))
@@ -332,6 +335,7 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
     bilateral = str(SKG.BilateralLegSymptoms)
     if any(f.entity.iri == bilateral for f in findings):
         return out
+    sides = _SIDES.findall(text.lower())   # "sciatica in my left leg ... now the right leg too"
     for f in findings:
         if f.status not in ("present", "possible") or not any(idx.is_a(f.entity.iri, str(SKG[n])) for n in _NERVE):
             continue
@@ -340,7 +344,6 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             continue
         sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
         clause = text[sentence[0].start:sentence[-1].end].lower()
-        sides = _SIDES.findall(text.lower())   # "sciatica in my left leg ... now the right leg too"
         if _BILATERAL.search(clause) or len({side[0] for side in sides}) == 2:
             said = _BILATERAL.search(clause)
             out.append(Finding(idx.entities[bilateral], f"{f.words} ({said.group(0) if said else 'left and right'})",
@@ -359,8 +362,9 @@ def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Men
     sentence = {m.text: tokens[m.start].sentence for m in mentions}
     live = [f for f in findings if f.status in ("present", "possible") and f.words in sentence]
     pain = str(SKG.BackPain)
-    for t in tokens:
-        if _PAIN_WORD.fullmatch(t.raw.lower()) and not any(m.start <= tokens.index(t) < m.end for m in mentions):
+    named = {k for m in mentions for k in range(m.start, m.end)}
+    for k, t in enumerate(tokens):
+        if _PAIN_WORD.fullmatch(t.raw.lower()) and k not in named:
             sentence.setdefault(t.raw, t.sentence)
             live.append(Finding(idx.entities[pain], t.raw, "present"))
     have = {f.entity.iri for f in findings}
@@ -382,7 +386,8 @@ def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Men
 
 def _unintended(engine: "Engine", text: str, tokens: list[Any], findings: list[Finding]) -> list[Finding]:
     """A weight loss in a sentence that says it was meant ("lost 5kg deliberately (diet + gym)") is negated."""
-    cues = engine.index.context_cues.get("intended", {}).get("preceding", ())
+    cues = engine.memo("intended cues", lambda e: tuple(" ".join(w.word for w in tokenize(c)) for c in
+                                                     e.index.context_cues.get("intended", {}).get("preceding", ())))
     loss = str(SKG.UnplannedWeightLoss)
     out = []
     for f in findings:
@@ -391,7 +396,7 @@ def _unintended(engine: "Engine", text: str, tokens: list[Any], findings: list[F
             sentence = next((t.sentence for t in tokens if t.end > at), 0) if at >= 0 else -1
             words = [t.word for t in tokens if t.sentence == sentence]
             line = " " + " ".join(words) + " "
-            said = [line.find(f" {c} ") for c in (" ".join(w.word for w in tokenize(c)) for c in cues)]
+            said = [line.find(f" {c} ") for c in cues]
             # a cue said, and not denied ("I haven't been dieting")
             if any(at >= 0 and not set(line[max(0, at - 12):at].split()) & {"not", "no", "never", "without"} for at in said):
                 f = replace(f, status="negated")
