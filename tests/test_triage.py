@@ -150,12 +150,15 @@ READINGS = [
     ("25M fell 3m off scaffolding, LBP, neuro intact", "recent trauma to the back"),
     ("19M, T 39.2, stiff neck, non-blanching rash on legs", "sign of meningitis or meningococcal disease"),
     ("51M, LBP + N&V x 2/7", "nausea"),
+    ("58M LBP 2/7, PVR 780 ml on bladder scan", "loss of bladder control"),
+    ("back ache, and I've lost nearly two stone without trying, 62", "unplanned weight loss"),
 ]
 NOT_READ = [
     ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
     ("Lost 5kg over 2/12 deliberately (diet + gym). LBP 4/7, 35M.", "unplanned weight loss"),
     ("43M, LBP 5/7. 'Dad had prostate cancer.' No personal hx.", "cancer history"),
     ("24F nurse on an oncology ward, LBP 2/7. No personal hx of Ca.", "cancer history"),
+    ("41M LBP 1/7 after lifting, PVR 60 ml, neuro intact", "loss of bladder control"),
 ]
 
 
@@ -181,3 +184,10 @@ def test_dates_count_from_the_day_the_text_was_written(kg: spineKG.KnowledgeGrap
     assert (late.inputs["age"], late.inputs["pain_days"]) == (53, 59)
     assert ORDER.index(late.tier.key) >= ORDER.index("soon")
     assert kg.triage_text("back pain since christmas, it's march now, 30").inputs["pain_days"] > 60
+
+
+@pytest.mark.parametrize("text,age", [("Hi, 19, first year at uni and my back hurts", 19),
+                                      ("lower back sore after the gym, 30, otherwise fit", 30),
+                                      ("My wife 45 age have pain in back since 8 days", 45)])
+def test_an_age_told_in_passing_is_read(kg: spineKG.KnowledgeGraph, text: str, age: int) -> None:
+    assert kg.triage_text(text).inputs["age"] == age

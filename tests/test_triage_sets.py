@@ -27,15 +27,8 @@ KNOWN_GAPS = {
     # set 6, the last untuned set (the figure of record): below the safe tier at its first run; analysed, not yet fixed
     # (unsafe, open: fixing them would leave no untuned set to measure the fix)
     "t6p-015": "set 6: inflammatory back pain (NICE NG65: morning stiffness, eye inflammation, NSAID response) is not a class; 'since about March' is not read",
-    "t6p-022": "set 6: a weight lost in words ('nearly two stone') is not read: the amount regex runs before number words become digits",
-    "t6p-031": "set 6: '45 age' is no age; 'pain from back to right leg until foot' is not read as radicular pain",
-    "t6p-047": "set 6: 'keeps waking me at 3am' is not read as night pain",
-    "t6p-054": "set 6: a blood result in words ('her calcium is high') is not read, only values",
-    "t6p-067": "set 6: an age after a greeting ('Hi, 19, first year at uni') is not read",
-    "t6p-080": "set 6: 'triple A' (an aortic aneurysm in words) and 'feel faint' are not names of the aneurysm sign",
-    "t6c-048": "set 6: urinary retention by measurement (PVR 780 ml, bladder palpable) is not read",
+    "t6p-031": "set 6: 'pain from back to right leg until foot' is not read as radicular pain",
     "t6c-056": "set 6: 'pain ... like tearing' with 'grey and sweaty' is not matched to the tearing pain of a dissection",
-    "t6c-089": "set 6: 'keeping her awake at night' is not read as night pain",
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
 }

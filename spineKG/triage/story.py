@@ -51,6 +51,9 @@ _AGE = [
                r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
     re.compile(r"\b(?:m|f)\s*(\d{2})\b"),
     re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
+    re.compile(r"^\W*(?:hi|hello|hey|hiya|dear [a-z]+|good (?:morning|afternoon|evening))\W+(\d{2})\s*(?:,|;|-)"),   # "Hi, 19, first year at uni"
+    re.compile(r"\b(\d{2})\s+age\b"),                                 # "I am 45 age"
+    re.compile(r"(?:^|[,;]\s*)([1-9]\d)\s*,(?!\s*\d)"),               # "sore after gym, 30, otherwise fit"
     re.compile(r"^\W*(\d{2})\b(?!\s*(?:%|/|-|\.\d|out of|x\b|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|"
                r"minutes?|times?|kg|lb|st\b|stone|mg|ml|cm|mm|am\b|pm\b))"),   # "56 and never had back trouble"
 ]
@@ -97,8 +100,15 @@ _NUMBER_WORDS = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_U
                            "|".join(_TEENS) + r")\b")
 _AND_A_HALF = re.compile(r"\b(\d+|" + "|".join(_UNITS_WORDS) + r"|a|an) and a half\b")
 # an amount of weight lost ("lost 4kg", "down 2 stone"): weight loss, possibly unintended
-_WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped)\s+(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?"
-                          r"\d+(?:\.\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|st)\b")
+_WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped|shed)\s+(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+|a good\s+)?"
+                          r"(?:\d+(?:\.\d+)?|half a|a|an|" + "|".join(_UNITS_WORDS) + r")\s*"
+                          r"(?:kg|kgs|kilos?|kilograms?|lbs?|pounds|stones?|st)\b")
+# a bladder holding 200 ml or more after voiding (post-void residual; catheter drained): urinary retention, a sign of
+# cauda equina syndrome (a PVR over 200 ml: sensitivity 94 % for compression on MRI, Venkatesan et al. 2019)
+_RETENTION = re.compile(r"\b(?:pvr|post[- ]?void(?: residual)?(?: volume)?|residual(?: volume)?|bladder scan(?:ned)?"
+                        r"(?: shows?| showed| of)?|retaining|retained|drained|residue)\s*(?:of|was|is|:|=|~|>)?\s*(\d{3,4})\s*"
+                        r"(?:ml|mls|cc)\b|\b(\d{3,4})\s*(?:ml|mls|cc)\s+(?:residual|drained|retained|post[- ]?void|pvr|"
+                        r"in the bladder|on (?:the )?bladder scan|on catheteri[sz]ation)\b")
 
 
 # a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
@@ -193,6 +203,9 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
         findings.append(Finding(idx.entities[str(SKG.CancerHistory)], psa.group(0), "possible"))
         cancer = _later(cancer, "current")
+    retention = _RETENTION.search(low)
+    if retention and int(retention.group(1) or retention.group(2)) >= 200:
+        findings.append(Finding(idx.entities[str(SKG.LossOfBladderControl)], retention.group(0), "present"))
     lost = _WEIGHT_LOST.search(low)
     if lost:
         findings.append(Finding(idx.entities[str(SKG.UnplannedWeightLoss)], lost.group(0), "possible"))
