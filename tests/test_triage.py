@@ -152,6 +152,9 @@ READINGS = [
     ("51M, LBP + N&V x 2/7", "nausea"),
     ("58M LBP 2/7, PVR 780 ml on bladder scan", "loss of bladder control"),
     ("back ache, and I've lost nearly two stone without trying, 62", "unplanned weight loss"),
+    ("back hurting since monday, shivery, thermometer said 38.9 this morning", "fever"),
+    ("73M. Radical prostatectomy 2012. New LBP 2/52.", "cancer history"),
+    ("36M, R arm pain in C6 distribution x1/52, neck stiff", "radicular pain"),
 ]
 NOT_READ = [
     ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
@@ -184,6 +187,10 @@ def test_dates_count_from_the_day_the_text_was_written(kg: spineKG.KnowledgeGrap
     assert (late.inputs["age"], late.inputs["pain_days"]) == (53, 59)
     assert ORDER.index(late.tier.key) >= ORDER.index("soon")
     assert kg.triage_text("back pain since christmas, it's march now, 30").inputs["pain_days"] > 60
+    today = date(2026, 12, 3)
+    assert kg.triage_text("Low back pain since the 10th of November, 33", today=today).inputs["pain_days"] == 23
+    assert kg.triage_text("back pain since Nov 20th, 40", today=today).inputs["pain_days"] == 13
+    assert kg.triage_text("back bad since Remembrance Sunday, 37", today=today).inputs["pain_days"] == 24
 
 
 @pytest.mark.parametrize("text,age", [("Hi, 19, first year at uni and my back hurts", 19),

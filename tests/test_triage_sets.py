@@ -29,10 +29,11 @@ KNOWN_GAPS = {
     "t6p-015": "set 6: inflammatory back pain (NICE NG65: morning stiffness, eye inflammation, NSAID response) is not a class; 'since about March' is not read",
     "t6p-031": "set 6: 'pain from back to right leg until foot' is not read as radicular pain",
     "t6c-056": "set 6: 'pain ... like tearing' with 'grey and sweaty' is not matched to the tearing pain of a dissection",
+    "t7p-095": "set 7: an age told as an idiom ('hit the big five-oh in June') is not read",
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")

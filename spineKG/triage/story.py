@@ -53,7 +53,7 @@ _AGE = [
     re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
     re.compile(r"^\W*(?:hi|hello|hey|hiya|dear [a-z]+|good (?:morning|afternoon|evening))\W+(\d{2})\s*(?:,|;|-)"),   # "Hi, 19, first year at uni"
     re.compile(r"\b(\d{2})\s+age\b"),                                 # "I am 45 age"
-    re.compile(r"(?:^|[,;]\s*)([1-9]\d)\s*,(?!\s*\d)"),               # "sore after gym, 30, otherwise fit"
+    re.compile(r"(?:^|[,;]\s*|[.!?]\s+)([1-9]\d)\s*,(?!\s*\d)"),               # "sore after gym, 30, otherwise fit"
     re.compile(r"^\W*(\d{2})\b(?!\s*(?:%|/|-|\.\d|out of|x\b|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|"
                r"minutes?|times?|kg|lb|st\b|stone|mg|ml|cm|mm|am\b|pm\b))"),   # "56 and never had back trouble"
 ]
@@ -68,13 +68,20 @@ _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: in| on)?)\s*:?\s*(
 _SINCE_DATE = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\b")
 # a day of this or last month: "started on the 3rd of last month", "since the 20th of this month"
 _ON_DAY = re.compile(r"\b(?:since|started|starting|began|from)\s+(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(last|this)\s+month\b")
-# since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
-_SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
-                          r"(?:last\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"|spring|summer|autumn|fall|"
-                          r"winter|christmas|xmas|easter|new year|half term|halloween|bonfire night)\b\.?")
 _SEASONS = {"spring": (4, 15), "summer": (7, 15), "autumn": (10, 15), "fall": (10, 15), "winter": (1, 15),
             "christmas": (12, 25), "xmas": (12, 25), "easter": (4, 1), "new year": (1, 1), "half term": (10, 25),
-            "halloween": (10, 31), "bonfire night": (11, 5)}
+            "halloween": (10, 31), "bonfire night": (11, 5), "guy fawkes": (11, 5), "remembrance sunday": (11, 9),
+            "remembrance day": (11, 11), "armistice day": (11, 11), "thanksgiving": (11, 26), "black friday": (11, 27),
+            "boxing day": (12, 26), "valentine's day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14),
+            "may bank holiday": (5, 5), "august bank holiday": (8, 25), "diwali": (11, 1)}
+# since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
+_SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
+                          r"(?:last\s+)?(" + "|".join(sorted([*_MONTHS, *_SEASONS], key=len, reverse=True)) +
+                          r")\b\.?(?!\s*(?:the\s+)?\d)")
+# since a day of a named month: "since the 10th of November", "since 10 Nov", "since November 10th"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_SINCE_DAY_MONTH = re.compile(r"\b(?:since|started|starting|began|from)\s+(?:on\s+)?(?:the\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+"
+                              r"(?:of\s+)?(" + _MONTH_NAMES + r")|(" + _MONTH_NAMES + r")\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?)\b")
 # the text's own month ("it's March now"): the day it was written, for a named time
 _NOW_MONTH = re.compile(r"\b(?:it's|it is|its|now)\s+(?:now\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) +
                         r")\b(?!\s+\d)")
@@ -89,6 +96,8 @@ _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last we
 _POWER = re.compile(r"(?<![\d/])([0-4])\s*[+-]?\s*/\s*5\b")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
 _FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
+                    r"|\b(?:thermometer|temp|temperature)\s+(?:\w+\s+){0,2}?(?:said|says|read|reads|showed|shows|hit|reached|"
+                    r"was|is|of|at|up to)\s+(3[89]|4[0-2])(?:\.\d)?\b"
                     r"|\b(3[89]|4[0-2])(?:\.\d)?\s*(?:°\s*c|degrees|deg c|c)\b")
 
 
@@ -172,7 +181,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         for iri in sorted(m.iris):
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
-                if m.scope in ("broad", "related") and (status == "possible" or status == "past" and not tumor_said(m)) \
+                if m.scope in ("broad", "related") and status in ("possible", "past") and not tumor_said(m) \
                         and iri != str(SKG.CancerHistory):
                     status = "loose"   # an organ named alone ("a cyst in my breast") is no cancer history
                 if status in ("present", "possible", "past"):
@@ -553,6 +562,15 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
             found.append(float((today - date(year, month, int(m.group(1)))).days))
         except ValueError:
             continue
+    for m in _SINCE_DAY_MONTH.finditer(low):
+        month = _MONTHS[m.group(2) or m.group(3)]
+        try:
+            start = date(today.year, month, int(m.group(1) or m.group(4)))
+        except ValueError:
+            continue
+        if start > today:
+            start = start.replace(year=today.year - 1)
+        found.append(float((today - start).days))
     for m in _SINCE_NAMED.finditer(low):   # a month from its 1st (5th, 15th, 25th: early, mid, late)
         if pain_at and not _near(m.start(), pain_at, low):
             continue   # "lost 6 kilos since January": not the pain's start
