@@ -197,7 +197,9 @@ def _upload(args: argparse.Namespace) -> int:
     from .upload import upload
 
     report = upload(args.url, args.graph, replace=not args.append)
-    print(f"uploaded {', '.join(report.files)} ({report.bytes:,} bytes) to {report.url}")
+    held = f"; the store now holds {report.stored:,}" if report.stored is not None else ""
+    print(f"uploaded {', '.join(report.files)} as one {report.method}: {report.triples:,} triples "
+          f"({report.bytes:,} bytes) to {report.url}{held}")
     return 0
 
 
