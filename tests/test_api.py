@@ -280,3 +280,24 @@ def test_every_name_in_a_modules_all_exists(module: str) -> None:
     missing = [n for n in names if not hasattr(mod, n)]
     assert not missing, f"{module}.__all__ lists names it does not define: {missing}"
     assert set(names) <= _bound_names(Path(mod.__file__)), f"{module}.__all__ lists names its source does not bind"
+
+
+def test_work_grows_linearly_with_the_constraints(any_kg: spineKG.KnowledgeGraph) -> None:
+    """Every symptom a tumor causes, all at once (35 constraints): the tumor found with evidence for each, in well
+    under a second, and no slower per constraint than a handful (the evidence rows add up, not multiply: 28 s before)."""
+    import time
+
+    tumor = max(any_kg.tumors(), key=lambda r: len(any_kg.symptoms(caused_by=r.entity)))
+    causes = [r.entity for r in any_kg.symptoms(caused_by=tumor.entity)]
+    assert len(causes) >= 20
+    start = time.perf_counter()
+    few = any_kg.tumors(causes=causes[:4])
+    t_few = time.perf_counter() - start
+    start = time.perf_counter()
+    every = any_kg.tumors(causes=causes)
+    t_every = time.perf_counter() - start
+    assert tumor.entity in [r.entity for r in every]
+    assert tumor.entity in [r.entity for r in few]
+    found = next(r for r in every if r.entity == tumor.entity)
+    assert len(found.evidence) >= len(causes)
+    assert t_every < 1.0 and t_every / len(causes) < max(t_few, 0.01) * 2, (t_few, t_every)

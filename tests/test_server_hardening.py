@@ -224,12 +224,51 @@ def test_memory_limit() -> None:
         assert probe(base) < 1.0
 
 
+def server_rss_mb(port: int) -> float:
+    """The memory of the `spinekg serve` on ``port`` and all its descendants (workers), in MB (PSS, from /proc)."""
+    from pathlib import Path
+
+    parent: dict[int, int] = {}
+    roots = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if f"--port\0{port}\0" in (d / "cmdline").read_text():
+                roots.append(int(d.name))
+        except OSError:
+            continue
+    tree, grew = set(roots), True
+    while grew:
+        more = {pid for pid, pp in parent.items() if pp in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0   # proportional set size: pages the forked workers share with the server counted once, not per worker
+    for pid in tree:
+        try:
+            total += sum(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                         if line.startswith("Pss:"))
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 @pytest.mark.parametrize("runaways", [20, 200])
 def test_runaways_are_cut_and_small_queries_answered(runaways: int) -> None:
     """20 and 200 concurrent runaway queries with --timeout 1: each cut (503) within 1.5 s; small queries sent
-    meanwhile are answered."""
+    meanwhile are answered; the server's memory (it and its workers) stays bounded throughout."""
     with spinekg_server(1.0, 50) as base:
         host, port = hostport(base)
+        idle = server_rss_mb(port)
+        peak = [idle]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                peak.append(server_rss_mb(port))
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
 
         def one(query: str) -> tuple[int, float]:
             conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -244,8 +283,13 @@ def test_runaways_are_cut_and_small_queries_answered(runaways: int) -> None:
             small = [pool.submit(one, SMALL) for _ in range(20)]
             cut = [f.result() for f in cutting]
             answered = [f.result() for f in small]
+        done.set()
+        sampler.join()
         print(f"\nrunaways cut after {max(t for _, t in cut):.2f} s at most; small queries meanwhile: "
-              f"median {statistics.median(t for _, t in answered) * 1000:.0f} ms, max {max(t for _, t in answered):.2f} s")
+              f"median {statistics.median(t for _, t in answered) * 1000:.0f} ms, max {max(t for _, t in answered):.2f} s; "
+              f"server memory idle {idle:.0f} MB, peak {max(peak):.0f} MB")
+        # workers are cut at the time limit and each capped at its memory limit: 200 runaways need no more than 20
+        assert max(peak) < idle + 2048, (idle, max(peak))
         assert all(s == 503 and t < 1.5 for s, t in cut), cut
         assert all(s == 200 and t < 1.5 for s, t in answered), answered
         assert probe(base) < 1.0

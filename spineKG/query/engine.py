@@ -37,40 +37,49 @@ def _iri(x: str) -> str:
         raise ValueError(f"not an IRI: {x!r}") from None
 
 
-def to_sparql(q: Query, index: Index) -> str:
-    """The SPARQL SELECT that finds the candidate answers of `q` and the edges meeting each constraint."""
+def to_sparql(q: Query, index: Index, candidates: Iterable[str] | None = None) -> str:
+    """The SPARQL SELECT that finds the candidate answers of `q` and the edges meeting each constraint
+    (among ``candidates`` when given: the members already known to meet them).
+
+    Each row is one edge: ``?c`` says which positive constraint it meets (``"h"`` for the membership of the head
+    class), ``?ax`` is its axiom (the caller keeps the named axioms: a blank node is no evidence; filtering them
+    here trips Virtuoso's compiler inside a UNION). The rows of a member add up over its constraints rather than multiply, so the
+    work grows linearly with the number of constraints; a member is an answer when every constraint has a row.
+    """
     rels = " ".join(_iri(r) for r in [*index.relations, RDFS_SUBCLASS])
     head = _iri(q.head)
-    lines = ["SELECT DISTINCT ?x ?axh" + "".join(f" ?ax{n}" for n, c in enumerate(q.constraints) if not c.negate) + " WHERE {"]
     members = sorted(index.children(q.head) if q.direct else index.descendants(q.head))
+    if candidates is not None:
+        members = sorted(set(members) & set(candidates))
     # "imaging other than MRI": a negated is-a excludes the named classes themselves, not only their subclasses
     named = {t for c in q.constraints if c.negate and RDFS_SUBCLASS in c.relations for t in c.targets}
-    members = [m for m in members if m not in named]
+    members = [m for m in members if m not in named and m != q.head]
+    lines = ["SELECT DISTINCT ?x ?c ?ax WHERE {"]
     # the candidates are known from the hierarchy: binding them first lets the engine drive every join from them
     lines.append(f"  VALUES ?x {{ {' '.join(_iri(m) for m in members)} }}")
-    lines.append(f"  ?axh owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . FILTER(isIRI(?axh))")
+    blocks = [f"    {{ ?ax owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . "
+              f"BIND(\"h\" AS ?c) }}"]
     for n, c in enumerate(q.constraints):
         targets = " ".join(_iri(t) for t in c.targets)
         props = " ".join(_iri(r) for r in c.relations) if c.relations else rels
         edge = (f"{{ ?x ?p{n} ?t{n} . BIND(?x AS ?s{n}) BIND(?t{n} AS ?o{n}) }} UNION "
                 f"{{ ?t{n} ?p{n} ?x . FILTER(?p{n} != rdfs:subClassOf) BIND(?t{n} AS ?s{n}) BIND(?x AS ?o{n}) }}")
+        axiom = f"?ax owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} ."
+        tag = f"BIND(\"{n}\" AS ?c)"
         if c.negate:
             lines.append(f"  FILTER NOT EXISTS {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge} }}")
             continue
         if c.context:   # a region: met by an edge to it, or by any edge of ?x qualified with it
-            lines.append(f"  {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}")
-            lines.append(f"    ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n})) }}")
-            lines.append(f"  UNION {{ VALUES ?t{n} {{ {targets} }} ?ax{n} skg:inRegion ?t{n} . FILTER(isIRI(?ax{n})) {{ ?ax{n} owl:annotatedSource ?x }} UNION {{ ?ax{n} owl:annotatedTarget ?x }} }}")
+            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}\n      {axiom} {tag} }}")
+            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} ?ax skg:inRegion ?t{n} . "
+                          f"{{ ?ax owl:annotatedSource ?x }} UNION {{ ?ax owl:annotatedTarget ?x }} {tag} }}")
         elif c.up:      # the edge may attach to the answer or to one of its superclasses
-            lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
-            lines.append(f"  {{ ?x a owl:Class . BIND(?x AS ?a{n}) }} UNION {{ ?x rdfs:subClassOf ?a{n} . FILTER(isIRI(?a{n})) }}")
-            lines.append(f"  {edge.replace('?x', f'?a{n}')}")
-            lines.append(f"  ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n}))")
+            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n"
+                          f"      {{ ?x a owl:Class . BIND(?x AS ?a{n}) }} UNION {{ ?x rdfs:subClassOf ?a{n} . FILTER(isIRI(?a{n})) }}\n"
+                          f"      {edge.replace('?x', f'?a{n}')}\n      {axiom} {tag} }}")
         else:
-            lines.append(f"  VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}")
-            lines.append(f"  {edge}")
-            lines.append(f"  ?ax{n} owl:annotatedSource ?s{n} ; owl:annotatedProperty ?p{n} ; owl:annotatedTarget ?o{n} . FILTER(isIRI(?ax{n}))")
-    lines.append(f"  FILTER(?x != {head})")
+            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n      {edge}\n      {axiom} {tag} }}")
+    lines.append("  {\n" + "\n    UNION\n".join(blocks) + "\n  }")
     lines.append("}")
     return "\n".join(lines)
 
@@ -164,32 +173,45 @@ class Engine:
         """Evaluate a query; with ``evidence=False`` only the matching entities are returned (faster)."""
         sparql = self._sparql.get(q)
         if sparql is None:
-            sparql = self._sparql[q] = to_sparql(q, self.index)
+            # the members meeting every constraint, found in memory first (work linear in the constraints): the
+            # store then joins the evidence of those members only, so constraints that no member meets cost nothing
+            sparql = self._sparql[q] = to_sparql(q, self.index, self.evaluate(q) if q.constraints else None)
         rows = self.store.select(sparql)
-        if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
-            found = dict.fromkeys(str(r[0]) for r in rows if str(r[0]) in self.index.entities)
-            return Results(tuple(Result(self.index.entities[x]) for x in found), q, sparql)
         positive = [c for c in q.constraints if not c.negate]
+        edges: dict[str, dict[str, set[str]]] = {}   # member -> constraint tag ("h", "0", "1" ...) -> axioms
+        for x, tag, ax in ((str(r[0]), str(r[1]), str(r[2])) for r in rows):
+            if x in self.index.entities and not ax.startswith("_:"):
+                edges.setdefault(x, {}).setdefault(tag, set()).add(ax)
+        tags = ["h", *(str(n) for n, c in enumerate(q.constraints) if not c.negate)]
+        edges = {x: e for x, e in edges.items() if all(t in e for t in tags)}
+        if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
+            return Results(tuple(Result(self.index.entities[x]) for x in sorted(edges)), q, sparql)
         regions = {t for c in positive if c.context for t in c.targets}
-        info_of = self._qualifiers({str(a) for row in rows for a in row[1:] if a is not None})
+        info_of = self._qualifiers({a for e in edges.values() for axes in e.values() for a in axes})
         best: dict[str, tuple[float, list[str]]] = {}
-        for row in rows:
-            x, head_ax, axes = str(row[0]), str(row[1]), [str(a) for a in row[2:]]
-            if x not in self.index.entities:
-                continue
-            ok, score = True, 0.0
-            for c, ax in zip(positive, axes):
-                info = info_of[ax]
-                if not self._meets(c, q, info, regions):
-                    ok = False
+        for x, e in edges.items():
+            # per constraint, the edges that meet it, strongest first (the same on every store, whatever the row order)
+            met: list[list[tuple[float, str]]] = []
+            for c, tag in zip(positive, tags[1:]):
+                ok = [(TYPICALITY_RANK[info_of[a]["typicality"]] - 0.01 * info_of[a]["derived"], a)
+                      for a in e[tag] if self._meets(c, q, info_of[a], regions)]
+                if not ok:
                     break
-                score += TYPICALITY_RANK[info["typicality"]] - 0.01 * info["derived"]
-            if ok and q.rank:   # the rank may be carried by any matched edge, the head membership included
-                ranked = [a for a in [head_ax, *axes] if _rank_ok(q.rank, info_of[a])]
-                ok = bool(ranked)
-                axes = axes + [a for a in ranked if a not in axes][:1]
-            # the strongest evidence; among equals the same on every store, whatever order its rows come in
-            if ok and (x not in best or (score, best[x][1]) > (best[x][0], axes)):
+                met.append(sorted(ok, reverse=True))
+            else:
+                axes = [m[0][1] for m in met]
+                score = sum(m[0][0] for m in met)
+                if q.rank:   # the rank may be carried by any matched edge, the head membership included
+                    head_ranked = sorted(a for a in e["h"] if _rank_ok(q.rank, info_of[a]))
+                    if not head_ranked and not any(_rank_ok(q.rank, info_of[a]) for a in axes):
+                        # swap in the ranked edge that costs the least strength, if any constraint has one
+                        swaps = [(m[0][0] - sc, n, a) for n, m in enumerate(met) for sc, a in m if _rank_ok(q.rank, info_of[a])]
+                        if not swaps:
+                            continue
+                        cost, n, a = min(swaps, key=lambda t: (t[0], t[1], t[2]))
+                        axes[n], score = a, score - cost
+                    ranked = head_ranked + [a for a in axes if _rank_ok(q.rank, info_of[a])]
+                    axes = axes + [a for a in ranked if a not in axes][:1]
                 best[x] = (score, axes)
         self._load_axioms({a for _, axes in best.values() for a in axes})   # evidence trees of the answers only
         results = [Result(self.index.entities[x], tuple(self.evidence(a) for a in dict.fromkeys(axes)))
