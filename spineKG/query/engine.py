@@ -55,9 +55,11 @@ def to_sparql(q: Query, index: Index, candidates: Iterable[str] | None = None) -
     named = {t for c in q.constraints if c.negate and RDFS_SUBCLASS in c.relations for t in c.targets}
     members = [m for m in members if m not in named and m != q.head]
     lines = ["SELECT DISTINCT ?x ?c ?ax WHERE {"]
-    # the candidates are known from the hierarchy: binding them first lets the engine drive every join from them
-    lines.append(f"  VALUES ?x {{ {' '.join(_iri(m) for m in members)} }}")
-    blocks = [f"    {{ ?ax owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . "
+    # the candidates are known from the hierarchy: binding them first, in every block, lets the engine drive every
+    # join from them (a binding outside a UNION is not pushed into it)
+    values = f"VALUES ?x {{ {' '.join(_iri(m) for m in members)} }}"
+    lines.append(f"  {values}")
+    blocks = [f"    {{ {values} ?ax owl:annotatedSource ?x ; owl:annotatedProperty rdfs:subClassOf ; owl:annotatedTarget {head} . "
               f"BIND(\"h\" AS ?c) }}"]
     for n, c in enumerate(q.constraints):
         targets = " ".join(_iri(t) for t in c.targets)
@@ -70,15 +72,15 @@ def to_sparql(q: Query, index: Index, candidates: Iterable[str] | None = None) -
             lines.append(f"  FILTER NOT EXISTS {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge} }}")
             continue
         if c.context:   # a region: met by an edge to it, or by any edge of ?x qualified with it
-            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}\n      {axiom} {tag} }}")
-            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} ?ax skg:inRegion ?t{n} . "
+            blocks.append(f"    {{ {values} VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }} {edge}\n      {axiom} {tag} }}")
+            blocks.append(f"    {{ {values} VALUES ?t{n} {{ {targets} }} ?ax skg:inRegion ?t{n} . "
                           f"{{ ?ax owl:annotatedSource ?x }} UNION {{ ?ax owl:annotatedTarget ?x }} {tag} }}")
         elif c.up:      # the edge may attach to the answer or to one of its superclasses
-            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n"
+            blocks.append(f"    {{ {values} VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n"
                           f"      {{ ?x a owl:Class . BIND(?x AS ?a{n}) }} UNION {{ ?x rdfs:subClassOf ?a{n} . FILTER(isIRI(?a{n})) }}\n"
                           f"      {edge.replace('?x', f'?a{n}')}\n      {axiom} {tag} }}")
         else:
-            blocks.append(f"    {{ VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n      {edge}\n      {axiom} {tag} }}")
+            blocks.append(f"    {{ {values} VALUES ?t{n} {{ {targets} }} VALUES ?p{n} {{ {props} }}\n      {edge}\n      {axiom} {tag} }}")
     lines.append("  {\n" + "\n    UNION\n".join(blocks) + "\n  }")
     lines.append("}")
     return "\n".join(lines)
@@ -95,7 +97,7 @@ class Engine:
         # caches, all keyed by what the store holds; clear() empties them when data is added
         self._axioms: dict[str, dict[str, Any]] = {}     # axiom node -> its statement and qualifiers
         self._quals: dict[str, dict[str, Any]] = {}      # axiom node -> typicality, rank, region (cheap reads)
-        self._sparql: dict[Query, str] = {}              # a query's SPARQL text
+        self._sparql: dict[Query, tuple[str, bool]] = {}  # a query's SPARQL text; whether any member can meet it
         self._evidence: dict[str, Evidence] = {}         # axiom node -> its Evidence tree
         self._edges: dict[bool, list[dict[str, str]]] = {}  # derived? -> every relation-graph edge between entities
         self._adjacency: dict[str, list[tuple[str, str, bool]]] = {}   # entity -> (property, other entity, outgoing?)
@@ -171,12 +173,15 @@ class Engine:
     # ------------------------------------------------------------------ evaluation
     def run(self, q: Query, evidence: bool = True) -> Results:
         """Evaluate a query; with ``evidence=False`` only the matching entities are returned (faster)."""
-        sparql = self._sparql.get(q)
-        if sparql is None:
+        cached = self._sparql.get(q)
+        if cached is None:
             # the members meeting every constraint, found in memory first (work linear in the constraints): the
-            # store then joins the evidence of those members only, so constraints that no member meets cost nothing
-            sparql = self._sparql[q] = to_sparql(q, self.index, self.evaluate(q) if q.constraints else None)
-        rows = self.store.select(sparql)
+            # store then joins the evidence of those members only, and is not asked at all when there is none
+            # (an empty VALUES costs nothing to Oxigraph but makes Virtuoso's planner give up)
+            meeting = self.evaluate(q) if q.constraints else None
+            cached = self._sparql[q] = (to_sparql(q, self.index, meeting), meeting is None or bool(set(meeting) - {q.head}))
+        sparql, any_member = cached
+        rows = self.store.select(sparql) if any_member else []
         positive = [c for c in q.constraints if not c.negate]
         edges: dict[str, dict[str, set[str]]] = {}   # member -> constraint tag ("h", "0", "1" ...) -> axioms
         for x, tag, ax in ((str(r[0]), str(r[1]), str(r[2])) for r in rows):
