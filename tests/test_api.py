@@ -301,3 +301,13 @@ def test_work_grows_linearly_with_the_constraints(any_kg: spineKG.KnowledgeGraph
     found = next(r for r in every if r.entity == tumor.entity)
     assert len(found.evidence) >= len(causes)
     assert t_every < 1.0 and t_every / len(causes) < max(t_few, 0.01) * 2, (t_few, t_every)
+
+
+def test_a_query_past_the_constraint_limit_is_a_clear_error(kg: spineKG.KnowledgeGraph) -> None:
+    from spineKG.query.constraints import MAX_CONSTRAINTS
+
+    symptoms = [r.entity for r in kg.symptoms()]
+    many = (symptoms * (MAX_CONSTRAINTS // len(symptoms) + 2))[:MAX_CONSTRAINTS + 1]
+    with pytest.raises(spineKG.errors.BudgetError, match="over the limit"):
+        kg.tumors(causes=many)
+    kg.tumors(causes=many[:MAX_CONSTRAINTS])   # at the limit: answered (nothing meets them all)

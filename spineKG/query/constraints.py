@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from ..errors import UnknownTermError, suggest
+from ..errors import BudgetError, UnknownTermError, suggest
 from ..model import Constraint, Entity, Query
 from ..terms import CONSTRAINTS
 from ..terms import RANKS as TERM_RANKS
@@ -25,10 +25,11 @@ from ..vocab import RDFS_SUBCLASS, SKG
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["KEYWORDS", "RANKS", "ConstraintBuilder"]
+__all__ = ["KEYWORDS", "MAX_CONSTRAINTS", "RANKS", "ConstraintBuilder"]
 
 KEYWORDS = CONSTRAINTS   # keyword -> (relations, options), from the schema
 RANKS = (*TERM_RANKS, "typical")
+MAX_CONSTRAINTS = 200   # constraints a typed query may hold: the work is linear in them (about 1 ms each), bounded here
 
 
 class ConstraintBuilder:
@@ -56,6 +57,9 @@ class ConstraintBuilder:
         cons = [c for key, value in constraints.items() for c in self.keyword(key, value)]
         for key, value in (not_ or {}).items():
             cons += [Constraint(c.targets, c.relations, True, c.role) for c in self.keyword(key, value)]
+        if len(cons) > MAX_CONSTRAINTS:
+            raise BudgetError(f"a query of {len(cons)} constraints is over the limit of {MAX_CONSTRAINTS} (its work grows "
+                              f"with each, about 1 ms apiece); split it into smaller queries")
         return Query(head=head, constraints=tuple(cons), direct=direct,
                      min_typicality="commonly" if typical else None, rank=rank, kind=kind)
 
