@@ -38,7 +38,8 @@ __all__ = ["MAX_CHARS", "ask", "interpret"]
 
 MAX_CHARS = 1000
 FOREIGN_SHARE = 0.4  # share of words neither English nor the graph's above which a question is declined
-TIME_BUDGET = 2.0     # seconds a question may take before it is stopped with BudgetError
+TIME_BUDGET = 2.0     # CPU seconds a question's readings may take before it is stopped with BudgetError (CPU time
+                      # of this process, so that a busy machine does not stop an ordinary question)
 MAX_NAMED = 16        # things a question may name: the readings grow with them (the longest blind question names 8)
 
 
@@ -53,7 +54,7 @@ def ask(engine: "Engine", question: Any) -> Answer:
     if len(r.unexplained) >= 2 and engine.linker.foreign_share(r.tokens) >= FOREIGN_SHARE:
         raise QuestionError("I can only read questions in English, and too many of its words are not English "
                             "words or names the graph knows.", [], [t.raw for t in r.unexplained])
-    ranked = interpret(engine, r, time.perf_counter())
+    ranked = interpret(engine, r, time.process_time())
     if not ranked:
         raise QuestionError(_cannot(engine, r))
     best, outcome = ranked[0]
@@ -82,9 +83,9 @@ def ask(engine: "Engine", question: Any) -> Answer:
 
 def interpret(engine: "Engine", r: Reading, started: float | None = None) -> list[tuple[Candidate, Outcome | None]]:
     """The candidate readings of a question, best first; the best one run (its answers and triage)."""
-    started = time.perf_counter() if started is None else started
+    started = time.process_time() if started is None else started
     cands = candidates(engine, r)
-    if time.perf_counter() - started > TIME_BUDGET:
+    if time.process_time() - started > TIME_BUDGET:
         raise BudgetError(f"the question took longer than its {TIME_BUDGET:g} s budget; ask a shorter one")
     if not cands:
         return []
