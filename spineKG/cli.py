@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     t = sub.add_parser("triage", help="how soon to see a doctor about back pain, and whom")
+    t.add_argument("story", nargs="*", help="the person's own words or a clinician's note (quote it); "
+                                           "or describe the patient with the options below instead")
+    t.add_argument("--today", type=_date, help="the day the story was written, YYYY-MM-DD (default: today)")
     t.add_argument("--age", type=int)
     t.add_argument("--pain-days", type=float, help="how many days the back pain has lasted")
     t.add_argument("--not-new", dest="pain_new", action="store_false", help="the back pain is not a new episode")
@@ -209,10 +212,32 @@ def _ask(args: argparse.Namespace, kg: Any) -> int:
     return 0
 
 
+_TRIAGE_OPTIONS = {"age": None, "pain_days": None, "pain_new": True, "pain_explained": False,
+                   "severe_interferes_daily": False, "tried_rest_self_care": None, "red_flags": [],
+                   "cancer_history": "none", "neuro_signs": []}
+
+
+def _date(text: str) -> "date":
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {text!r}") from None
+
+
 def _triage(args: argparse.Namespace, kg: Any) -> int:
-    fields = ("age", "pain_days", "pain_new", "pain_explained", "severe_interferes_daily",
-              "tried_rest_self_care", "red_flags", "cancer_history", "neuro_signs")
-    result = kg.triage(**{f: getattr(args, f) for f in fields})
+    from .errors import TriageInputError
+
+    options = {f: getattr(args, f) for f in _TRIAGE_OPTIONS}
+    if args.story:
+        given = [f"--{f.replace('_', '-')}" for f, v in options.items() if v != _TRIAGE_OPTIONS[f]]
+        if given:
+            raise TriageInputError(f"give either a story or options, not both: {', '.join(given)} came with a story; "
+                                   "put everything in the story, or leave the story out")
+        result = kg.triage_text(" ".join(args.story), today=args.today)
+    else:
+        result = kg.triage(**options)
     print(json.dumps(result.to_dict(), indent=2) if args.json else str(result))
     return 0
 

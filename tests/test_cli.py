@@ -89,3 +89,21 @@ def test_python_lookup_by_code(kg: spineKG.KnowledgeGraph) -> None:
 def test_build_without_a_source_says_so(tmp_path) -> None:   # type: ignore[no-untyped-def]
     out = cli("build", "--source", str(tmp_path), "--out", str(tmp_path / "out"))
     assert out.returncode == 2 and "needs a source checkout" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_triage_reads_a_story_and_shows_its_reading() -> None:
+    out = cli("triage", "--today", "2026-12-03",
+              "58 yo, had breast cancer in 2019, back pain for 3 weeks, no fever, no numbness")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("SAME-DAY MEDICAL ASSESSMENT")
+    assert 'cancer history ("breast cancer")' in out.stdout and "not a medical device" in out.stdout
+    assert "negated" in out.stdout and "fever" in out.stdout
+    saddle = cli("triage", "--json", "cant feel the toilet paper when i wipe and my back is agony")
+    assert saddle.returncode == 0 and json.loads(saddle.stdout)["tier"] == "emergency"
+
+
+def test_triage_story_and_options_together_is_a_clear_error() -> None:
+    out = cli("triage", "back ache since Monday", "--age", "40")
+    assert out.returncode == 2 and "either a story or options" in out.stderr and "Traceback" not in out.stderr
+    bad = cli("triage", "--today", "yesterday", "back ache")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

@@ -198,3 +198,14 @@ def test_dates_count_from_the_day_the_text_was_written(kg: spineKG.KnowledgeGrap
                                       ("My wife 45 age have pain in back since 8 days", 45)])
 def test_an_age_told_in_passing_is_read(kg: spineKG.KnowledgeGraph, text: str, age: int) -> None:
     assert kg.triage_text(text).inputs["age"] == age
+
+
+@pytest.mark.parametrize("text,history", [("had breast cancer in 2019, back pain for 3 weeks", "previous"),
+                                          ("PMH breast ca (2015). LBP 2/52.", "previous"),
+                                          ("bowel cancer since 2024, on chemo, back pain", "current"),
+                                          ("I have myeloma and my back hurts", "current")])
+def test_a_cancer_dated_in_a_past_year_is_a_previous_one(kg: spineKG.KnowledgeGraph, text: str, history: str) -> None:
+    from datetime import date
+
+    r = kg.triage_text(text, today=date(2026, 12, 3))
+    assert r.inputs["cancer_history"] == history and r.tier.key == "urgent"

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..linking import Mention, tokenize
+from ..linking import Mention, Token, tokenize
 from ..model import Finding
 from ..vocab import SKG
 
@@ -185,7 +185,8 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
                         and iri != str(SKG.CancerHistory):
                     status = "loose"   # an organ named alone ("a cyst in my breast") is no cancer history
                 if status in ("present", "possible", "past"):
-                    cancer = _later(cancer, "previous" if c.historical or status == "past" else "current")
+                    past = c.historical or status == "past" or _dated_past(text, tokens, m, today)
+                    cancer = _later(cancer, "previous" if past else "current")
                 findings.append(Finding(idx.entities[str(SKG.CancerHistory)] if iri != str(SKG.CancerHistory) else ent,
                                         m.text, "present" if status == "past" else status))
                 continue
@@ -442,6 +443,16 @@ def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
     sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
     after = " ".join(re.findall(r"[a-z']+", text[tokens[m.end - 1].end:sentence[-1].end].lower().replace("’", "'")))
     return any(re.search(r"(?:^|\s)" + re.escape(c) + r"(?:\s|$)", after) for c in cues)
+
+
+_YEAR = re.compile(r"^[\s(]*(?:(?:diagnosed|treated|found|removed|operated)\s+)?(?:(?:back\s+)?in|during)?\s*"
+                   r"(?:'|’)?((?:19|20)\d\d)\b")
+
+
+def _dated_past(text: str, tokens: list[Token], m: Mention, today: date) -> bool:
+    """Whether a year before this one follows a condition in its clause ("breast cancer in 2019", "ca (2015)")."""
+    year = _YEAR.match(text[tokens[m.end - 1].end:])
+    return bool(year) and int(year.group(1)) < today.year
 
 
 def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
