@@ -155,6 +155,11 @@ READINGS = [
     ("back hurting since monday, shivery, thermometer said 38.9 this morning", "fever"),
     ("73M. Radical prostatectomy 2012. New LBP 2/52.", "cancer history"),
     ("36M, R arm pain in C6 distribution x1/52, neck stiff", "radicular pain"),
+    ("42M LBP 5/7. o/e reduced pinprick perianal skin bilat.", "saddle numbness"),
+    ("flare 5/7; since yesterday pain running down the back of BOTH thighs", "symptoms in both legs or both arms"),
+    ("back bad since Fri, today has to wait and push to get his stream going", "loss of bladder control"),
+    ("womb cancer 2018. back hurting a week, my feet don't feel like mine", "numbness"),
+    ("I have back pain since one week and no sensation in the part where you sit on the bicycle", "saddle numbness"),
 ]
 NOT_READ = [
     ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
@@ -162,6 +167,8 @@ NOT_READ = [
     ("43M, LBP 5/7. 'Dad had prostate cancer.' No personal hx.", "cancer history"),
     ("24F nurse on an oncology ward, LBP 2/7. No personal hx of Ca.", "cancer history"),
     ("41M LBP 1/7 after lifting, PVR 60 ml, neuro intact", "loss of bladder control"),
+    ("42M, known L4/5 disc bulge (MRI 2024). Flare 5/7, mechanical.", "weakness"),
+    ("No cancer, steroids or trauma. Back ache 2/7, 37M.", "long-term steroid use"),
 ]
 
 
@@ -195,7 +202,11 @@ def test_dates_count_from_the_day_the_text_was_written(kg: spineKG.KnowledgeGrap
 
 @pytest.mark.parametrize("text,age", [("Hi, 19, first year at uni and my back hurts", 19),
                                       ("lower back sore after the gym, 30, otherwise fit", 30),
-                                      ("My wife 45 age have pain in back since 8 days", 45)])
+                                      ("My wife 45 age have pain in back since 8 days", 45),
+                                      ("Born in '62 so no spring chicken. Low back aching a week.", 64),
+                                      ("My father 70 year, he have back pain in the night.", 70),
+                                      ("Played golf Sunday, 47 years young, and my lower back is sore", 47),
+                                      ("sore back from carrying my 4-year-old up the stairs. I'm 37", 37)])
 def test_an_age_told_in_passing_is_read(kg: spineKG.KnowledgeGraph, text: str, age: int) -> None:
     assert kg.triage_text(text).inputs["age"] == age
 
@@ -209,3 +220,8 @@ def test_a_cancer_dated_in_a_past_year_is_a_previous_one(kg: spineKG.KnowledgeGr
 
     r = kg.triage_text(text, today=date(2026, 12, 3))
     assert r.inputs["cancer_history"] == history and r.tier.key == "urgent"
+
+
+def test_a_gap_in_years_is_no_duration(kg: spineKG.KnowledgeGraph) -> None:
+    r = kg.triage_text("omg my back after my 1st spin class in like 5 yrs, 27f, started yday")
+    assert r.inputs["pain_days"] != 5 * 365 and r.tier.key == "self_care"

@@ -24,6 +24,7 @@ SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p
 KNOWN_GAPS = {
     "t1-013": "inflammatory back pain (NICE NG65) is not a class of the graph",
     "t1-300": "sudden pain after coughing at 90 (osteoporotic fracture by age alone) has no rule",
+    "t4c-058": "a recent spinal operation told as 'L4/5 decompression 3/52 ago' is not read as a recent spinal procedure (it passed before only because 'L4/5' was misread as muscle power 4/5)",
     # set 6, the last untuned set (the figure of record): below the safe tier at its first run; analysed, not yet fixed
     # (unsafe, open: fixing them would leave no untuned set to measure the fix)
     "t6p-015": "set 6: inflammatory back pain (NICE NG65: morning stiffness, eye inflammation, NSAID response) is not a class; 'since about March' is not read",
@@ -31,14 +32,8 @@ KNOWN_GAPS = {
     "t6c-056": "set 6: 'pain ... like tearing' with 'grey and sweaty' is not matched to the tearing pain of a dissection",
     "t8p-018": "set 8: an organ removed told as 'had my prostate out' with PSA checks is read as an organ named alone, not a cancer history",
     "t8p-024": "set 8: a chemotherapy regimen (R-CHOP) is not a name of cancer treatment",
-    "t8p-032": "set 8: a two-digit year of birth ('born in '62') is not read; 'in my thirties' (a past episode) is taken as the age",
-    "t8p-047": "set 8: 'no sensation in the part where you sit' is read as a negation, not as numbness of the saddle",
-    "t8p-060": "set 8: 'since October half term' far from the pain word is not taken as the pain's start",
     "t8p-068": "set 8: an age as an idiom ('three score years and five') is not read",
-    "t8p-080": "set 8: 'feet don't feel like mine' and 'keep tripping over nothing' are not read as sensory change and gait disturbance",
     "t8p-088": "set 8: a melanoma told as 'a nasty mole cut out' and lymph glands removed is not read as a cancer history",
-    "t8p-095": "set 8: severe pain told by what it stops ('can't put my socks on', a week off work) is not read as severe",
-    "t8p-098": "set 8: '70 year' is read as a duration, not an age; 'lose 7 kilo' and 'back pain in the night' are not read",
     "t8c-100": "set 8: haemodynamic instability by BP 100/60 with HR 110 (systolic not under 90) is not read as a possible aneurysm",
     "t7p-095": "set 7: an age told as an idiom ('hit the big five-oh in June') is not read",
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..linking import Mention, Token, tokenize
 from ..model import Finding
 from ..vocab import SKG
+from ..words import FUNCTION
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -63,7 +64,7 @@ _MONTHS = {m: n for n, names in enumerate((("january", "jan"), ("february", "feb
                                           ("december", "dec")), start=1) for m in names}
 # a date of birth: "DOB 14/02/1969", "d.o.b. 1973", "born in 1958", "born 3 March 1961"
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: in| on)?)\s*:?\s*(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|"
-                  r"\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+)?((?:19|20)\d{2})\b")
+                  r"\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+)?((?:19|20)\d{2}|'\d{2})\b")   # "born in '62"
 # since a date, day first as in the UK ("LBP since 09/11", "since 3.10.26")
 _SINCE_DATE = re.compile(r"\bsince\s+(?:the\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\b")
 # a day of this or last month: "started on the 3rd of last month", "since the 20th of this month"
@@ -89,11 +90,11 @@ _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late
                      r"|\d0s)\b")
 _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
                        r"four|five|six|seven|eight|nine|ten|eleven|twelve|last|past)\s*(?:more\s+)?(minute|hour|day|"
-                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*old)(?!\s*(?:pregnant|gestation|postpartum|post-partum))(\s+ago)?")
+                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*(?:old|young))(?!\s*(?:pregnant|gestation|postpartum|post-partum))(\s+ago)?")
 _SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
 _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
 # a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
-_POWER = re.compile(r"(?<![\d/])([0-4])\s*[+-]?\s*/\s*5\b")
+_POWER = re.compile(r"(?<![\d/a-z])([0-4])\s*[+-]?\s*/\s*5\b")   # not a disc level ("L4/5")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
 _FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
                     r"|\b(?:thermometer|temp|temperature)\s+(?:\w+\s+){0,2}?(?:said|says|read|reads|showed|shows|hit|reached|"
@@ -109,7 +110,7 @@ _NUMBER_WORDS = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_U
                            "|".join(_TEENS) + r")\b")
 _AND_A_HALF = re.compile(r"\b(\d+|" + "|".join(_UNITS_WORDS) + r"|a|an) and a half\b")
 # an amount of weight lost ("lost 4kg", "down 2 stone"): weight loss, possibly unintended
-_WEIGHT_LOST = re.compile(r"\b(?:lost|losing|down|dropped|shed)\s+(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+|a good\s+)?"
+_WEIGHT_LOST = re.compile(r"\b(?:lost|lose|loses|losing|down|dropped|shed)\s+(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+|a good\s+)?"
                           r"(?:\d+(?:\.\d+)?|half a|a|an|" + "|".join(_UNITS_WORDS) + r")\s*"
                           r"(?:kg|kgs|kilos?|kilograms?|lbs?|pounds|stones?|st)\b")
 # a bladder holding 200 ml or more after voiding (post-void residual; catheter drained): urinary retention, a sign of
@@ -173,7 +174,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     def tumor_said(m: Mention) -> bool:   # "one of my kidneys out 5 years ago because of a tumour"
         return any(o.sentence == m.sentence and any(idx.is_a(i, str(SKG.SpinalTumor)) for i in o.iris) for o in mentions)
     for m, c in zip(mentions, contexts):
-        if c.negated and _beyond_negation(engine, text, tokens, m):
+        if c.negated and _beyond_negation(engine, text, tokens, m, mentions):
             c = replace(c, negated=False)
         status = _status(m, c, narrator_is_patient)
         if status == "family" and _shared(engine, text, tokens, m):
@@ -193,43 +194,51 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
             findings.append(Finding(ent, m.text, status))
     findings += _bilateral(engine, text, tokens, mentions, findings)
     findings += _composed(engine, text, tokens, mentions, findings)
-    power = _POWER.search(low)
-    if power:
-        findings.append(Finding(idx.entities[str(SKG.Weakness)], power.group(0), "present"))
+    def said(match: "re.Match[str] | None", iri: str, status: str = "present") -> None:
+        """A finding a pattern read, in the context of its words ("T 38.5 three weeks ago, resolved": past)."""
+        if match is None:
+            return
+        if match.string == low:   # offsets of the text itself (not of its numbers spelt as digits)
+            span = [k for k, t in enumerate(tokens) if t.end > match.start() and t.start < match.end()]
+            if span:
+                words = Mention(span[0], span[-1] + 1, match.group(0), frozenset({iri}), "label",
+                                sentence=tokens[span[0]].sentence)
+                c = engine.context.read(text, tokens, [words])[1][0]
+                read = _status(words, c, narrator_is_patient)
+                if read != "present":
+                    status = "present" if read == "past" and iri == str(SKG.CancerHistory) else read
+        findings.append(Finding(idx.entities[iri], match.group(0), status))
+
+    said(_POWER.search(low), str(SKG.Weakness))
     numbered = _digits(low)
-    fall = _FALL.search(numbered)
+    fall = _FALL.search(low) or _FALL.search(numbered)
     if fall and float(fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
-        findings.append(Finding(idx.entities[str(SKG.DangerousMechanismInjury)], fall.group(0), "present"))
+        said(fall, str(SKG.DangerousMechanismInjury))
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
                                         (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
                                         (_WCC, lambda v: v > 11))
               for m in pattern.finditer(low) if beyond(float(m.group(1)))]
     if bloods:
-        findings.append(Finding(idx.entities[str(SKG.AbnormalBloodResult)], bloods[0].group(0), "present"))
+        said(bloods[0], str(SKG.AbnormalBloodResult))
     low_bp = _LOW_BP.search(low)
-    if low_bp:
-        findings.append(Finding(idx.entities[str(SKG.AorticAneurysmSign)], low_bp.group(0), "possible"))
+    said(low_bp, str(SKG.AorticAneurysmSign), "possible")
     psa = _PSA.search(low)
     if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
         findings.append(Finding(idx.entities[str(SKG.CancerHistory)], psa.group(0), "possible"))
         cancer = _later(cancer, "current")
     retention = _RETENTION.search(low)
     if retention and int(retention.group(1) or retention.group(2)) >= 200:
-        findings.append(Finding(idx.entities[str(SKG.LossOfBladderControl)], retention.group(0), "present"))
-    lost = _WEIGHT_LOST.search(low)
-    if lost:
-        findings.append(Finding(idx.entities[str(SKG.UnplannedWeightLoss)], lost.group(0), "possible"))
+        said(retention, str(SKG.LossOfBladderControl))
+    said(_WEIGHT_LOST.search(low), str(SKG.UnplannedWeightLoss), "possible")
     findings = _unintended(engine, text, tokens, findings)
     findings = _cancer_denied(engine, findings)
     cancer = cancer if any(_is_cancer(engine, f.entity.iri) and f.status in ("present", "possible") for f in findings) \
         else "none"
+    said(_FEVER.search(low) or _FEVER.search(numbered), str(SKG.Fever))
     low = numbered
-    fever = _FEVER.search(low)
-    if fever:
-        findings.append(Finding(idx.entities[str(SKG.Fever)], fever.group(0), "present"))
     days = _duration(low, tokens, mentions, engine, today)
     inputs: dict[str, Any] = {
-        "age": _age(low, today), "pain_days": days, "pain_new": True,
+        "age": _age(low, today, narrator_is_patient), "pain_days": days, "pain_new": True,
         "pain_worsening": any(f.status == "present" and (idx.is_a(f.entity.iri, str(SKG.WorseningBackPain))
                                                         or idx.is_a(f.entity.iri, str(SKG.GraduallyWorseningPain)))
                               for f in findings),
@@ -278,7 +287,6 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
         return []
     from ..encoder import load
 
-    from ..words import FUNCTION
 
     covered = {i for m in linked for i in range(m.start, m.end)}
     easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
@@ -313,13 +321,12 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     return out
 
 
-def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
+def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention, mentions: list[Mention]) -> bool:
     """Whether a negated mention stands in a later item of a comma-separated list that says more than a finding:
     in "no known Ca, new T-spine pain 3/52, legs giving way" the negation ends at the comma, while in "no fever,
     wt loss, night pain" every item is a bare finding and is negated ("urinary/bowel change": words joined by a
     slash are alternatives of one finding). Reading a red flag as present when the negation is in doubt is the
     safer error."""
-    from ..words import FUNCTION
 
     sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
     a, b = m.start, m.end - 1
@@ -339,12 +346,20 @@ def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention)
         return False   # the item holds its own negation cue
     others = [t for t in sentence if left < t.start < right and not (start <= t.start < end)
               and t.word not in FUNCTION and t.raw not in FUNCTION and t.raw not in ("or", "and")]
+    # the last item of a list that opens its sentence with the negation, joined by "or", names findings only: it is
+    # negated with the rest ("No cancer, steroids or trauma")
+    item = [t for t in sentence if left < t.start < right]
+    if others and any(t.raw in ("or", "nor") for t in item) and \
+            engine.context.categories_in(text[sentence[0].start:sentence[min(1, len(sentence) - 1)].end], ("negated",)):
+        named = {k for o in mentions for k in range(o.start, o.end)}
+        others = [t for t in others if tokens.index(t) not in named]
     return bool(others)
 
 
 _BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both (?:of )?(?:my |his |her |their |the )?(?:legs|feet|sides|arms|hands|"
                         r"thighs|calves)|either leg|each leg|left and right|right and left|l and r|r and l)\b")
 _PAIN_WORD = re.compile(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp)\b")
+_TRAVELS = re.compile(r"\b(?:down|into|radiat\w*|shoot\w*|running|runs|travel\w*|spread\w*|goes|going)\b")
 _SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum cheek)\b")
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
 
@@ -372,6 +387,12 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             out.append(Finding(idx.entities[bilateral], f"{f.words} ({said.group(0) if said else 'left and right'})",
                                f.status if said else "possible"))
             break
+    if not out:   # pain that travels down both legs is bilateral sciatica, a sign of cauda equina (BASS)
+        for sentence in re.split(r"[.;!?]", text.lower()):
+            both, travels = _BILATERAL.search(sentence), _TRAVELS.search(sentence)
+            if both and travels and _PAIN_WORD.search(sentence) and not engine.context.categories_in(sentence, ("negated",)):
+                out.append(Finding(idx.entities[bilateral], f"{travels.group(0)} ... {both.group(0)}", "possible"))
+                break
     return out
 
 def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
@@ -428,10 +449,11 @@ def _unintended(engine: "Engine", text: str, tokens: list[Any], findings: list[F
 
 
 def _cancer_denied(engine: "Engine", findings: list[Finding]) -> list[Finding]:
-    """A cancer history only possible (a loose word: "oncology ward") is dropped when the text denies one in so many
-    words ("no personal hx of Ca")."""
+    """A cancer history only possible (a loose word: "oncology ward", "a lump removed") is dropped when the text
+    denies one in so many words ("no personal hx of Ca", "it turned out to be benign, not cancer")."""
     cancer = str(SKG.CancerHistory)
-    if not any(f.entity.iri == cancer and f.status == "negated" for f in findings) or \
+    if not any(f.entity.iri == cancer and f.status == "negated" or f.entity.iri == str(SKG.Benign) and
+               f.status == "present" for f in findings) or \
             any(f.entity.iri == cancer and f.status == "present" for f in findings):
         return findings
     return [replace(f, status="negated") if f.entity.iri == cancer and f.status == "possible" else f for f in findings]
@@ -505,13 +527,27 @@ def _narrator_is_patient(low: str) -> bool:
                          r"grandma|grandad|brother|sister|aunt|uncle)\b", low)
 
 
-def _age(low: str, today: date) -> int | None:
+_SOMEONE_ELSES = re.compile(r"\b(?:my|our|your|his|her|their)\s+(?:[a-z]+\s+)?$")   # "my poorly 2 year old"
+_YOUNG = re.compile(r"\b(\d{2})\s+(?:years?|yrs?)\s+young\b")   # "47 years young"
+# a number of years that ends its phrase, not after a word of duration: an age ("My father 70 year, he ...")
+_BARE_YEARS = re.compile(r"(?<!for )(?<!since )(?<!past )(?<!last )(?<!over )(?<!about )(?<!in )(?<!almost )(?<!nearly )"
+                         r"\b([2-9]\d|1[01]\d)\s+(?:years?|yrs?)\s*(?=[,.;]|$)")
+
+
+def _age(low: str, today: date, narrator_is_patient: bool = True) -> int | None:
     dob = _DOB.search(low)
-    if dob and int(dob.group(1)) <= today.year:
-        return today.year - int(dob.group(1))   # a year of birth: the age this year (a year too old before the birthday)
-    for pattern in _AGE:
+    born = None if dob is None else int(dob.group(1).lstrip("'"))
+    if born is not None and born < 100:   # a year of two digits: this century's if it has come, else the last
+        born += 2000 if 2000 + born <= today.year else 1900
+    if born is not None and born <= today.year:
+        return today.year - born   # a year of birth: the age this year (a year too old before the birthday)
+    for pattern in (*_AGE, _YOUNG, _BARE_YEARS):
         for m in pattern.finditer(low):
             n = int(m.group(1))
+            after = re.match(r"\W*([a-z]+)", low[m.end():])
+            if narrator_is_patient and _SOMEONE_ELSES.search(low[max(0, m.start() - 24):m.start()]) \
+                    and (after is None or after.group(1) in FUNCTION):
+                continue   # the writer's own back, and the age of someone of theirs ("carrying my 4-year-old round")
             if 1 <= n <= 110:
                 return n
     decade = _DECADE.search(low)
@@ -538,6 +574,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         days = float(count) * _UNITS[m.group(2)]
         if _is_age(low, m) or re.search(r"\b(?:once|twice|times|every|per)\s+$", low[max(0, m.start() - 7):m.start()]):
             continue   # an age, or how often ("about once a year")
+        if _GAP.search(low[max(0, m.start() - 60):m.start()]):
+            continue   # a gap, not a duration ("my first spin class in like 5 yrs")
         # "two years ago" dates an event; it is the pain's duration only when said of the pain
         if m.group(3) and not _near(m.start(), strict, low, window=40):
             continue
@@ -583,8 +621,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
             start = start.replace(year=today.year - 1)
         found.append(float((today - start).days))
     for m in _SINCE_NAMED.finditer(low):   # a month from its 1st (5th, 15th, 25th: early, mid, late)
-        if pain_at and not _near(m.start(), pain_at, low):
-            continue   # "lost 6 kilos since January": not the pain's start
+        if pain_at and not _near(m.start(), pain_at, low) and not _BACK_TO_IT.search(low[max(0, m.start() - 40):m.start()]):
+            continue   # "lost 6 kilos since January": not the pain's start (but "it's been like this since October")
         if m.group(2) in _MONTHS:
             month = _MONTHS[m.group(2)]
             day = {"early": 5, "the start of": 3, "the beginning of": 3, "mid": 15, "late": 25, "the end of": 28}.get(
@@ -599,9 +637,13 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     if not found:   # "Three weeks." on its own: a duration that dates no other event
         found = [float(_COUNTS.get(m.group(1), 0) if not m.group(1)[0].isdigit() else float(m.group(1))) *
                  _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3) and not _is_age(low, m)
-                 and not _dates_event(low, m)]
+                 and not _dates_event(low, m) and not _GAP.search(low[max(0, m.start() - 60):m.start()])]
         found = [f for f in found if f > 0]
     return max(found) if found else None
+
+
+_BACK_TO_IT = re.compile(r"\b(?:it's been|it has been|it's|it has|been like this|like this|it started|it began|this started)\b[^.;,]*$")
+_GAP = re.compile(r"\b(?:first|1st)\b[^.,;!?]{0,40}\bin\s+(?:like\s+|about\s+|over\s+|almost\s+|nearly\s+|the\s+last\s+)?$")
 
 
 def _dates_event(low: str, m: re.Match[str]) -> bool:
@@ -611,8 +653,9 @@ def _dates_event(low: str, m: re.Match[str]) -> bool:
 
 def _is_age(low: str, m: re.Match[str]) -> bool:
     """Whether a number of years is the writer's age ("I am 36 years", "I have 28 year"), not a duration."""
-    return m.group(2) in ("year", "yr") and not m.group(3) and \
+    return m.group(2) in ("year", "yr") and not m.group(3) and (
         bool(re.search(r"\b(?:i am|i'm|im|i have|aged?)\s*$", low[max(0, m.start() - 9):m.start()]))
+        or any(b.start() <= m.start() < b.end() for b in _BARE_YEARS.finditer(low)))
 
 
 def _near(at: int, pain_at: list[int], low: str, window: int = 80) -> bool:
