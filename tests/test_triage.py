@@ -160,6 +160,8 @@ READINGS = [
     ("back bad since Fri, today has to wait and push to get his stream going", "loss of bladder control"),
     ("womb cancer 2018. back hurting a week, my feet don't feel like mine", "numbness"),
     ("I have back pain since one week and no sensation in the part where you sit on the bicycle", "saddle numbness"),
+    ("36M R buttock / post thigh / calf pain x5/7. SLR R 50 deg", "radicular pain"),
+    ("had a temperature 3 weeks ago and now my back is killing me, still feverish", "fever"),
 ]
 NOT_READ = [
     ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
@@ -169,6 +171,9 @@ NOT_READ = [
     ("41M LBP 1/7 after lifting, PVR 60 ml, neuro intact", "loss of bladder control"),
     ("42M, known L4/5 disc bulge (MRI 2024). Flare 5/7, mechanical.", "weakness"),
     ("No cancer, steroids or trauma. Back ache 2/7, 37M.", "long-term steroid use"),
+    ("Had a cold with a temperature about 3 weeks ago, all gone now. Back sore since Tuesday. No temp now.", "fever"),
+    ("29F LBP 4/7. Flu-like illness with temps ~4/52 ago, fully recovered, no fever since.", "fever"),
+    ("32F LBP 6/7, SLR 80 both (hamstring tightness only), neuro NAD", "radicular pain"),
 ]
 
 

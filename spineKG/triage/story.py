@@ -94,6 +94,9 @@ _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a coupl
 _SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
 _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
 # a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
+# a straight-leg raise limited by leg pain below 70 degrees: a positive test, a sign of nerve-root tension
+# (Deville et al. 2000, Spine 25:1140; NICE CKS sciatica): "SLR R 50 deg", "SLR 40 L / 50 R", "SLR L 45"
+_SLR = re.compile(r"\bslr\s*(?:(?:l|r|lt|rt|left|right)\s*)?(\d{2})\s*(?:deg|degrees|°)?(?!\s*(?:both|bilat))")
 _POWER = re.compile(r"(?<![\d/a-z])([0-4])\s*[+-]?\s*/\s*5\b")   # not a disc level ("L4/5")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
 _FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
@@ -210,6 +213,9 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         findings.append(Finding(idx.entities[iri], match.group(0), status))
 
     said(_POWER.search(low), str(SKG.Weakness))
+    slr = _SLR.search(low)
+    if slr and 20 <= int(slr.group(1)) < 70:
+        said(slr, str(SKG.RadicularPain), "possible")
     numbered = _digits(low)
     fall = _FALL.search(low) or _FALL.search(numbered)
     if fall and float(fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
@@ -235,6 +241,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     cancer = cancer if any(_is_cancer(engine, f.entity.iri) and f.status in ("present", "possible") for f in findings) \
         else "none"
     said(_FEVER.search(low) or _FEVER.search(numbered), str(SKG.Fever))
+    findings = _fever_gone(low, findings, today)
     low = numbered
     days = _duration(low, tokens, mentions, engine, today)
     inputs: dict[str, Any] = {
@@ -290,7 +297,9 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
 
     covered = {i for m in linked for i in range(m.start, m.end)}
     easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
-    content = [t.raw not in FUNCTION and t.word not in FUNCTION and not t.raw[0].isdigit() for t in tokens]
+    # a content word: not a function word, a number or a letter standing for a side or a level ("Pain L", "walk n")
+    content = [t.raw not in FUNCTION and t.word not in FUNCTION and t.raw.replace("'", "").isalpha() and len(t.raw) >= 3
+               and not (t.word in _COUNTS and _COUNTS[t.word] > 1) for t in tokens]
     # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context); one with an
     # easing word in it, in the three words before or the word after ("bladder/bowels normal") names no red flag
     spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
@@ -425,6 +434,31 @@ def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Men
                 status = "present" if f.status == place.status == "present" else "possible"
                 out.append(Finding(idx.entities[target], f"{f.words} ({place.words})", status))
                 break
+    return out
+
+
+_LONG_AGO = re.compile(r"\b(?:(?:\d+|two|three|four|five|six|a few|few|a couple of|couple of|several)\s+(?:weeks?|wks?|months?)|"
+                       r"a month|a fortnight|\d+\s*/\s*(?:52|12))\s+ago\b|\blast month\b")
+_IN_MONTH = re.compile(r"\b(?:back )?in (" + _MONTH_NAMES + r")\b")
+
+
+def _fever_gone(low: str, findings: list[Finding], today: date) -> list[Finding]:
+    """A fever told as weeks ago ("a temperature about 3 weeks ago, all gone now", "temps ~4/52 ago", "back in
+    October"), when the text also denies a fever now, is a past illness, not a sign of infection now."""
+    fever = str(SKG.Fever)
+    if not any(f.entity.iri == fever and f.status == "negated" for f in findings):
+        return findings
+    sentences = re.split(r"(?<=[.!?;\n])\s+", low)
+    out = []
+    for f in findings:
+        if f.entity.iri == fever and f.status in ("present", "possible"):
+            said = next((s for s in sentences if f.words.lower() in s), "")
+            month = _IN_MONTH.search(said)
+            when = None if month is None else date(today.year - (_MONTHS[month.group(1)] > today.month),
+                                                   _MONTHS[month.group(1)], 15)
+            if _LONG_AGO.search(said) or when is not None and (today - when).days >= 14:
+                f = replace(f, status="past")
+        out.append(f)
     return out
 
 
