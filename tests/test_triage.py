@@ -102,6 +102,11 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("What if I get a fever? My back is sore since the gym yesterday. I'm 25.", "self_care"),
     # a red flag after a negated one is still read
     ("No numbness but I've lost a lot of weight without trying and my back hurts", "urgent"),
+    # a negation ends where a new clause starts on its own subject, or at a full stop said in words
+    ("no fever and my legs have gone weak since this morning, back pain", "emergency"),
+    ("I have a numb bum and my legs are fine, back ache 3 days", "emergency"),
+    ("not had any fever and the saddle area is numb, back hurts", "emergency"),
+    ("upper back pain in the middle of my spine full stop 5 days full stop age 29 full stop breathing fine", "soon"),
     # an age is not a duration
     ("I'm 72 and it's been 3 days of new pain between my shoulder blades", "soon"),
 ])
@@ -174,6 +179,8 @@ NOT_READ = [
     ("Had a cold with a temperature about 3 weeks ago, all gone now. Back sore since Tuesday. No temp now.", "fever"),
     ("29F LBP 4/7. Flu-like illness with temps ~4/52 ago, fully recovered, no fever since.", "fever"),
     ("32F LBP 6/7, SLR 80 both (hamstring tightness only), neuro NAD", "radicular pain"),
+    ("35M back sore since Tuesday lifting, no pins and needles comma no problems with the toilet full stop", "loss of bladder control"),
+    ("LBP 1/52, 40F, bladder and bowel function normal", "loss of bowel control"),
 ]
 
 

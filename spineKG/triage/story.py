@@ -165,6 +165,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         from ..errors import TriageInputError
 
         raise TriageInputError("a patient description must be non-empty text")
+    text = _undictated(engine, text)
     low = text.lower().replace("’", "'")
     tokens = tokenize(text)
     linked = engine.linker.link(tokens, text)
@@ -298,6 +299,9 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     covered = {i for m in linked for i in range(m.start, m.end)}
     easing = {p for p in engine.index.context_cues.get("improvement", {}).get("preceding", ()) if " " not in p}
     # a content word: not a function word, a number or a letter standing for a side or a level ("Pain L", "walk n")
+    # an easing word says a thing is well, unless denied ("bowels not normal", "wee isn't right")
+    eases = [t.word in easing and not (k and (tokens[k - 1].word in ("not", "no", "never") or tokens[k - 1].raw.endswith("n't")))
+             for k, t in enumerate(tokens)]
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and t.raw.replace("'", "").isalpha() and len(t.raw) >= 3
                and not (t.word in _COUNTS and _COUNTS[t.word] > 1) for t in tokens]
     # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context); one with an
@@ -306,7 +310,8 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
              if content[a] and content[b - 1] and not covered & set(range(a, b))
              and tokens[a].sentence == tokens[b - 1].sentence
              and not _CLAUSE_BREAK.search(text[tokens[a].start:tokens[b - 1].end])   # a phrase is within a clause
-             and not any(t.word in easing for t in tokens[max(0, a - 3):b + 1] if t.sentence == tokens[a].sentence)]
+             and not any(eases[k] for k in range(max(0, a - 3), min(len(tokens), b + 1))
+                         if tokens[k].sentence == tokens[a].sentence)]
     if not spans:
         return []
     phrases = [text[tokens[a].start:tokens[b - 1].end] for a, b in spans]
@@ -503,6 +508,18 @@ def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
 
 _YEAR = re.compile(r"^[\s(]*(?:(?:diagnosed|treated|found|removed|operated)\s+)?(?:(?:back\s+)?in|during)?\s*"
                    r"(?:'|’)?((?:19|20)\d\d)\b")
+
+
+def _undictated(engine: "Engine", text: str) -> str:
+    """The text with the words a dictation types for marks read as the marks ("better today full stop" ->
+    "better today ."), each padded to its words' length so that offsets keep."""
+    cues = engine.index.context_cues.get("dictated", {})
+    marks = {w: "." for w in cues.get("termination", ())} | {w: "," for w in cues.get("pseudo", ())}
+    if not marks:
+        return text
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(marks, key=len, reverse=True))
+                         + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda m: marks[" ".join(m.group(0).lower().split())].ljust(len(m.group(0))), text)
 
 
 def _dated_past(text: str, tokens: list[Token], m: Mention, today: date) -> bool:
