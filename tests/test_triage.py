@@ -102,6 +102,9 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("What if I get a fever? My back is sore since the gym yesterday. I'm 25.", "self_care"),
     # a red flag after a negated one is still read
     ("No numbness but I've lost a lot of weight without trying and my back hurts", "urgent"),
+    # a story told for a relative, after a greeting and with the relative's age, is the relative's own
+    ("Sir, my wife age 36 is having pain from hip to left leg since 1 week and now she can't feel her bottom", "emergency"),
+    ("Dear doctor, my father aged 74 has new back pain for 2 weeks and he has lost a stone without trying", "urgent"),
     # a negation ends where a new clause starts on its own subject, or at a full stop said in words
     ("no fever and my legs have gone weak since this morning, back pain", "emergency"),
     ("I have a numb bum and my legs are fine, back ache 3 days", "emergency"),

@@ -566,10 +566,14 @@ def _narrator_is_patient(low: str) -> bool:
     kin = (r"(?:my |our )?(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|boyfriend|girlfriend|gran|granny|"
            r"grandma|grandad|grandpa|brother|sister|friend|fianc[eé]e?)\b")
     own = re.search(r"\bmy own\b", low)   # "my sister is having chemo ... now my own back hurts"
-    if not own and re.match(r"\W*(?:hi|hello|hey)?\W*(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
+    # after a greeting ("Sir,", "Dear doctor,", "Good morning."), and an age after the relative ("my wife age 36 is")
+    greeting = r"\W*(?:(?:hi|hello|hey|hiya|dear|sir|madam|doctor|doc|dr|good|morning|afternoon|evening|there)\b\W*)*"
+    aged = r"(?:\s*,?\s*\(?\s*(?:age|aged)?\s*\d{1,3}\s*(?:y/?o|yrs?|years?(?: old)?)?\s*\)?\s*,?)?"
+    if not own and re.match(greeting + r"(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
                 r"(?:for|on behalf of|about) " + kin, low) or \
-            not own and re.match(r"\W*(?:hi|hello|hey)?\W*" + kin + r"(?:\s*\(\d+\))?\s*(?:is|'s|has been|has got|has had|keeps|can't|"
-                     r"cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low):
+            not own and re.match(greeting + kin + aged + r"\s*(?:is|'s|has been|has got|has had|keeps|can't|"
+                     r"cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
+            not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
     if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
                  r"aching|numb|bladder|bowels?|walk|feel)\b", low):
