@@ -18,8 +18,11 @@ import spineKG
 from tests.scoring import TIERS
 
 DATA = Path(__file__).parent / "data" / "blind"
-WRITTEN = date(2026, 12, 3)   # the day the sets were written: "since October" and dates of birth count from it
+# the day each set was written: "since October", "last Tuesday" and dates of birth count from it
+WRITTEN = {"triage-9": date(2026, 12, 4)}
+WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
+SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
 # below the minimum safe tier when last measured (2026-12-03), each with why
 KNOWN_GAPS = {
     "t1-013": "inflammatory back pain (NICE NG65) is not a class of the graph",
@@ -39,8 +42,15 @@ KNOWN_GAPS = {
     "t7p-095": "set 7: an age told as an idiom ('hit the big five-oh in June') is not read",
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
+    # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
+    "t9p-007": "set 9: leg weakness told as 'legs have gone like jelly' with falls, in bony metastases, is not read as weakness (MSCC)",
+    "t9p-009": "set 9: retention told as 'can't seem to pee properly, only a dribble' is read as a negated 'pee'",
+    "t9p-013": "set 9: a progressive foot drop ('foot slapping', 'can't lift my toes') is not read as a motor deficit",
+    "t9p-037": "set 9: inflammatory back pain (NICE NG65: months of morning stiffness easing with exercise) is not a class",
+    "t9p-038": "set 9: progressive arm weakness ('getting weaker', 'can't lift the kettle') is not read as weakness",
+    "t9p-060": "set 9: power told as '3 out of 5', 'wobblier' and 'not sure if she's dry' are not read (MSCC in bony metastases)",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +64,7 @@ CASES = [pytest.param(v, id=v["id"], marks=[pytest.mark.xfail(strict=True, reaso
 
 @pytest.mark.parametrize("vignette", CASES)
 def test_vignette_gets_at_least_its_minimum_safe_tier(kg: spineKG.KnowledgeGraph, vignette: dict[str, Any]) -> None:
-    got = kg.triage_text(vignette["text"], today=WRITTEN).tier.key
+    got = kg.triage_text(vignette["text"], today=WRITTEN.get(SET_OF[vignette["id"]], WRITTEN_BEFORE)).tier.key
     assert TIERS.index(got) >= TIERS.index(vignette["min_safe_tier"]), (vignette["text"], got)
 
 
@@ -62,6 +72,6 @@ def test_vignette_gets_at_least_its_minimum_safe_tier(kg: spineKG.KnowledgeGraph
 def test_benign_cases_are_seldom_over_triaged(kg: spineKG.KnowledgeGraph, name: str) -> None:
     benign = [v for v in SETS[name] if v.get("benign")]
     over = [v["id"] for v in benign
-            if TIERS.index(kg.triage_text(v["text"], today=WRITTEN).tier.key) > TIERS.index(v.get("expected_tier") or v["min_safe_tier"])]
+            if TIERS.index(kg.triage_text(v["text"], today=WRITTEN.get(name, WRITTEN_BEFORE)).tier.key) > TIERS.index(v.get("expected_tier") or v["min_safe_tier"])]
     print(f"{name}: {len(over)}/{len(benign)} benign cases over-triaged")
     assert len(over) / len(benign) <= BENIGN_CEILING[name], over
