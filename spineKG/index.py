@@ -67,6 +67,7 @@ class Index:
     roots: dict[str, str] = field(default_factory=dict)                 # kind -> its top class
     rank_cues: dict[str, str] = field(default_factory=dict)             # normalised phrase -> rank key
     context_cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # category -> direction -> cues
+    fillers: tuple[tuple[str, ...], ...] = ()   # normalised filler words and runs of words, longest first
     xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)     # case-folded code (MONDO:...) -> its entities
     direct_heads: set[str] = field(default_factory=set)                 # groupings whose members are their children
     kind_order: tuple[str, ...] = KIND_ORDER
@@ -179,6 +180,8 @@ class Index:
             if cat and direction and value:
                 d_name = direction.rsplit("/", 1)[-1].removesuffix("Cue")
                 idx.context_cues.setdefault(cat, {}).setdefault(d_name, []).append(value)
+        fillers = {tuple(norm(v).split()) for (v,) in store.select("SELECT ?v WHERE { skg:FillerWords skg:cue ?v }") if v}
+        idx.fillers = tuple(sorted((f for f in fillers if f), key=lambda f: (-len(f), f)))
         return idx
 
     def _closure(self, iri: str) -> set[str]:

@@ -33,7 +33,9 @@ _SENTENCE_END = re.compile(r"[.?!;]+(?=\s|$)|\n")
 _WEAK_NAMES = frozenset({"in", "a", "the", "for", "with", "when", "how", "who", "where", "which", "what", "it", "is",
                          "are", "do", "does", "can", "to", "of", "and", "or", "my", "i", "be", "on", "at", "as", "by"})
 _NEGATING_PREFIXES = frozenset({"a", "an", "non", "un", "in", "im", "dis", "de", "anti"})
+_LINKING = frozenset({"of", "in", "a", "an", "the", "for", "with", "to", "and", "or", "on", "at", "as", "by", "from"})
 _SCOPE_ORDER = ("label", "exact", "narrow", "broad", "related")
+_GAP_BREAK = re.compile(r"[.,;:!?()\n]")   # filler words are skipped within a clause only
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,35 @@ class Linker:
 
     @cached_property
     def _automaton(self) -> "ahocorasick.Automaton":
+        return self._build(gapped=False)
+
+    @cached_property
+    def _gapped(self) -> "ahocorasick.Automaton":
+        """The names without their filler words (two words or more left, not opening or closing on a word such as
+        "of", and no other name), matched over a text
+        without its filler words: "legs have gone like jelly" names what "legs like jelly" does."""
+        return self._build(gapped=True)
+
+    def _build(self, gapped: bool) -> "ahocorasick.Automaton":
         import ahocorasick
 
-        auto = ahocorasick.Automaton()
+        plain = {}
         for name, refs in self.index.name_refs.items():
-            words = [w for w in name.split() if w not in POSSESSIVES]
-            if not words or (len(words) == 1 and words[0] in _WEAK_NAMES):
-                continue
-            key = " " + " ".join(words) + " "
-            auto.add_word(key, (len(words), key, tuple(refs)))
+            ws = [w for w in name.split() if w not in POSSESSIVES]
+            if ws and not (len(ws) == 1 and ws[0] in _WEAK_NAMES):
+                plain[" ".join(ws)] = refs
+        auto = ahocorasick.Automaton()
+        for key, refs in plain.items():
+            ws = key.split()
+            if gapped:   # the name without its filler words: two words or more, and no other name
+                drop = self.skipped(ws)
+                ws = [w for k, w in enumerate(ws) if k not in drop]
+                if len(ws) < 2 or ws[0] in _LINKING or ws[-1] in _LINKING or (" ".join(ws) in plain and " ".join(ws) != key):
+                    continue
+            key = " " + " ".join(ws) + " "
+            auto.add_word(key, (len(ws), len(key), tuple(refs)))
+        if not len(auto):
+            auto.add_word(" \x00 ", (1, 3, ()))
         auto.make_automaton()
         return auto
 
@@ -109,10 +131,29 @@ class Linker:
             words.update(phrase.split())
         return frozenset(w for w in words if len(w) >= 4 and w.isalpha())
 
-    def link(self, tokens: list[Token], text: str) -> list[Mention]:
-        """Mentions of entities, leftmost-longest, with misspelt name words corrected."""
+    def skipped(self, words: list[str]) -> set[int]:
+        """Positions of the lexicon's filler words in a run of words ("have gone" in "legs have gone like jelly")."""
+        out: set[int] = set()
+        for k, w in enumerate(words):
+            for run in self._fillers.get(w, ()):
+                if tuple(words[k:k + len(run)]) == run:
+                    out.update(range(k, k + len(run)))
+                    break
+        return out
+
+    @cached_property
+    def _fillers(self) -> dict[str, list[tuple[str, ...]]]:
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for run in self.index.fillers:   # longest first
+            out.setdefault(run[0], []).append(run)
+        return out
+
+    def link(self, tokens: list[Token], text: str, *, gaps: bool = False) -> list[Mention]:
+        """Mentions of entities, leftmost-longest, with misspelt name words corrected; with ``gaps``, a name is
+        also found with filler words inside it ("legs have gone like jelly"), as a patient's story needs (a
+        question's verbs stay its relation words: "pinches a nerve root")."""
         words = [t.word for t in tokens]
-        mentions = self._exact(tokens, words, text, "exact")
+        mentions = self._exact(tokens, words, text, "exact", gaps)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         fixed = list(words)
         changed = False
@@ -122,7 +163,7 @@ class Linker:
         if changed:   # match again with the corrected words; the mentions holding one are fuzzy
             fuzzy_at = {i for i, (a, b) in enumerate(zip(words, fixed)) if a != b}
             mentions = [m if fuzzy_at & set(range(m.start, m.end)) else _with(m, match="exact")
-                        for m in self._exact(tokens, fixed, text, "fuzzy")]
+                        for m in self._exact(tokens, fixed, text, "fuzzy", gaps)]
         return _ellipsis(self.index, tokens, text, mentions)
 
     def correct(self, word: str) -> str | None:
@@ -155,32 +196,43 @@ class Linker:
 
         return frozenset(SpellChecker(distance=1).word_frequency.keys())
 
-    def _exact(self, tokens: list[Token], words: list[str], text: str, how: str) -> list[Mention]:
-        keep = [i for i, w in enumerate(words) if w not in POSSESSIVES]   # "my bladder" matches "bladder"
-        line = " " + " ".join(words[i] for i in keep) + " "
-        starts = {}   # character offset in `line` -> token position
-        pos = 1
-        for k, i in enumerate(keep):
-            starts[pos] = k
-            pos += len(words[i]) + 1
-        spans: list[tuple[int, int, tuple["NameRef", ...]]] = []
-        for end_char, (n, key, refs) in self._automaton.iter(line):
-            begin = end_char - len(key) + 2
-            if begin in starts:
-                k = starts[begin]
-                spans.append((k, k + n, refs))
+    def _exact(self, tokens: list[Token], words: list[str], text: str, how: str, gaps: bool) -> list[Mention]:
+        plain = [i for i, w in enumerate(words) if w not in POSSESSIVES]   # "my bladder" matches "bladder"
+        fillers = self.skipped(words) if gaps else set()
+        spans = [s[:3] for s in self._spans(self._automaton, plain, words)]
+        for a, b, refs, n in self._spans(self._gapped, [i for i in plain if i not in fillers], words) if gaps else ():
+            # a gap of filler words inside one clause, of four words at most
+            if b - a <= n + 4 and not _GAP_BREAK.search(text[tokens[a].end:tokens[b - 1].start]):
+                spans.append((a, b, refs))
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
         out: list[Mention] = []
         last = 0
-        for k0, k1, refs in spans:
-            if k0 < last:
+        for a, b, refs in spans:
+            if a < last:
                 continue
-            a, b = keep[k0], keep[k1 - 1] + 1
             best = min(refs, key=lambda r: _SCOPE_ORDER.index(r.scope))
             scope_refs = [r for r in refs if r.scope == best.scope]
             out.append(Mention(a, b, text[tokens[a].start:tokens[b - 1].end], frozenset(r.iri for r in refs),
                                best.scope, best.register if len(scope_refs) else "curated", how, tokens[a].sentence))
-            last = k1
+            last = b
+        return out
+
+    @staticmethod
+    def _spans(auto: "ahocorasick.Automaton", keep: list[int],
+               words: list[str]) -> list[tuple[int, int, tuple["NameRef", ...], int]]:
+        """The names an automaton finds in the kept words: [start, end) token positions of the text, the name's
+        references and its number of words."""
+        line = " " + " ".join(words[i] for i in keep) + " "
+        starts = {}   # character offset in `line` -> index into keep
+        pos = 1
+        for k, i in enumerate(keep):
+            starts[pos] = k
+            pos += len(words[i]) + 1
+        out = []
+        for end_char, (n, size, refs) in auto.iter(line):
+            k = starts.get(end_char - size + 2)
+            if k is not None and refs:
+                out.append((keep[k], keep[k + n - 1] + 1, refs, n))
         return out
 
 

@@ -40,6 +40,10 @@ _NOT = {"can": "can", "don": "do", "doesn": "does", "didn": "did", "isn": "is", 
         "hasn": "has"}
 POSSESSIVES = {"my", "his", "her", "their", "your", "our"}
 _NOT_FORMS = {singular(k): singular(v) for k, v in _NOT.items()}
+# the same written without the apostrophe, as in text speak ("cant lift my toes", "dont have a fever"); "wont"
+# (a habit) and "cant" (jargon) are rarer than the negations in what people write about symptoms
+_BARE_NOT = {singular(k + "t"): singular(v) for k, v in _NOT.items()
+             if k not in ("won", "can")} | {"cant": "can", "wont": "will", "aint": "is"}
 
 
 def contractions(ws: list[str]) -> list[tuple[str, int]]:
@@ -51,6 +55,8 @@ def contractions(ws: list[str]) -> list[tuple[str, int]]:
             out.append(("not", n))
         elif w == "cannot":
             out += [("can", n), ("not", n)]
+        elif w in _BARE_NOT:
+            out += [(_BARE_NOT[w], n), ("not", n)]
         else:
             out.append((w, n))
     return out

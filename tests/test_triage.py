@@ -170,6 +170,10 @@ READINGS = [
     ("I have back pain since one week and no sensation in the part where you sit on the bicycle", "saddle numbness"),
     ("36M R buttock / post thigh / calf pain x5/7. SLR R 50 deg", "radicular pain"),
     ("had a temperature 3 weeks ago and now my back is killing me, still feverish", "fever"),
+    # filler words inside a lay name, and negations typed without the apostrophe
+    ("back sore a week and my legs have really gone all heavy since last night", "weakness"),
+    ("lower back agony, and I can't seem to wee at all since this morning", "loss of bladder control"),
+    ("back pain 4 days and i cant pee since lunch", "loss of bladder control"),
 ]
 NOT_READ = [
     ("32M, LBP 3/7 after lifting. Apyrexial. Neuro NAD.", "fever"),
@@ -184,6 +188,8 @@ NOT_READ = [
     ("32F LBP 6/7, SLR 80 both (hamstring tightness only), neuro NAD", "radicular pain"),
     ("35M back sore since Tuesday lifting, no pins and needles comma no problems with the toilet full stop", "loss of bladder control"),
     ("LBP 1/52, 40F, bladder and bowel function normal", "loss of bowel control"),
+    ("back went when i lifted the telly, 33, i dont have a fever", "fever"),
+    ("my legs have gone. No, they are not weak, just stiff in the morning", "weakness"),
 ]
 
 

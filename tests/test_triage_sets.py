@@ -43,9 +43,6 @@ KNOWN_GAPS = {
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
     # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
-    "t9p-007": "set 9: leg weakness told as 'legs have gone like jelly' with falls, in bony metastases, is not read as weakness (MSCC)",
-    "t9p-009": "set 9: retention told as 'can't seem to pee properly, only a dribble' is read as a negated 'pee'",
-    "t9p-013": "set 9: a progressive foot drop ('foot slapping', 'can't lift my toes') is not read as a motor deficit",
     "t9p-037": "set 9: inflammatory back pain (NICE NG65: months of morning stiffness easing with exercise) is not a class",
     "t9p-038": "set 9: progressive arm weakness ('getting weaker', 'can't lift the kettle') is not read as weakness",
     "t9p-060": "set 9: power told as '3 out of 5', 'wobblier' and 'not sure if she's dry' are not read (MSCC in bony metastases)",

@@ -61,6 +61,7 @@ class Lexicon:
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ranks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     context: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    fillers: tuple[str, ...] = ()
 
 
 def read(path: Path, src: "OntologySource") -> Lexicon:
@@ -120,6 +121,10 @@ def read(path: Path, src: "OntologySource") -> Lexicon:
             if d != "__line__":
                 known(d, DIRECTIONS, "context direction", dirs.get("__line__"))
                 lex.context[cat][d] = tuple(str(p) for p in phrases or ())
+    fillers = data.get("fillers") or []
+    if not isinstance(fillers, list) or not all(isinstance(f, str) and f.strip() for f in fillers):
+        raise SourceError(path, line, "fillers: a list of words")
+    lex.fillers = tuple(dict.fromkeys(f.strip() for f in fillers))
     return lex
 
 
@@ -181,6 +186,14 @@ def emit(g: Graph, src: "OntologySource") -> None:
         g.add((node, SKG.rankKey, Literal(rank)))
         for p in phrases:
             g.add((node, SKG.cue, Literal(p)))
+    g.add((SKG.FillerWords, RDF.type, OWL.NamedIndividual))
+    g.add((SKG.FillerWords, RDFS.label, Literal("filler words", lang="en")))
+    g.add((SKG.FillerWords, DEFINITION, Literal(
+        "Words that say nothing of what a phrase names ('have gone', 'seem to', 'really'), skipped on both sides when a "
+        "name is matched in a text; its skg:cue values are the words.", lang="en")))
+    g.add((SKG.FillerWords, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+    for f in lex.fillers:
+        g.add((SKG.FillerWords, SKG.cue, Literal(f)))
     g.add((SKG.ContextCategory, RDF.type, OWL.Class))
     g.add((SKG.ContextCategory, RDFS.label, Literal("context category", lang="en")))
     g.add((SKG.ContextCategory, DEFINITION, Literal(

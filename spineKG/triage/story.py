@@ -168,7 +168,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     text = _undictated(engine, text)
     low = text.lower().replace("’", "'")
     tokens = tokenize(text)
-    linked = engine.linker.link(tokens, text)
+    linked = engine.linker.link(tokens, text, gaps=True)
     mentions, contexts = engine.context.read(text, tokens, linked + _paraphrased(engine, text, tokens, linked))
     idx = engine.index
     narrator_is_patient = _narrator_is_patient(low)
