@@ -363,6 +363,7 @@ class TriageRule:
     source: Source | None = None
     also: Source | None = None
     question: str = ""
+    if_age_unknown: bool = False   # an age condition holds (as only possible) when the age is not told
 
     @property
     def default(self) -> bool:

@@ -112,6 +112,14 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("upper back pain in the middle of my spine full stop 5 days full stop age 29 full stop breathing fine", "soon"),
     # an age is not a duration
     ("I'm 72 and it's been 3 days of new pain between my shoulder blades", "soon"),
+    # a minor fall: urgent at 50 or older, or when no age is told (the question asks it); no red flag when young
+    ("Mum is 81, she sat down hard on the patio step yesterday and her low back hurts", "urgent"),
+    ("my nan slipped over in the kitchen on Tuesday, now sore low back", "urgent"),
+    ("tripped and fell on the pavement two days ago, lower back bruised, I'm 26, no other problems", "self_care"),
+    # woken at night by the pain, a power grade in words, persistent pain that is no negation
+    ("back ache for 10 days, 41M, it wakes me about 4am most nights", "soon"),
+    ("nurse said his leg strength is only 2 out of 5 now, back pain, 66", "emergency"),
+    ("back pain since the clocks went back, not getting any better and it wakes me in the night", "soon"),
 ])
 def test_descriptions_in_words(kg: spineKG.KnowledgeGraph, text: str, tier: str) -> None:
     r = kg.triage_text(text)

@@ -19,7 +19,7 @@ from tests.scoring import TIERS
 
 DATA = Path(__file__).parent / "data" / "blind"
 # the day each set was written: "since October", "last Tuesday" and dates of birth count from it
-WRITTEN = {"triage-9": date(2026, 12, 4)}
+WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4)}
 WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
@@ -45,9 +45,8 @@ KNOWN_GAPS = {
     # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
     "t9p-037": "set 9: inflammatory back pain (NICE NG65: months of morning stiffness easing with exercise) is not a class",
     "t9p-038": "set 9: progressive arm weakness ('getting weaker', 'can't lift the kettle') is not read as weakness",
-    "t9p-060": "set 9: power told as '3 out of 5', 'wobblier' and 'not sure if she's dry' are not read (MSCC in bony metastases)",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")

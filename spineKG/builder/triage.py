@@ -53,6 +53,7 @@ class Rule:
     older_than: int | None = None
     younger_than: int | None = None
     min_pain_days: int | None = None
+    if_age_unknown: bool = False
     specialists: tuple[str, ...] = ()
     also: str | None = None
     question: str = ""
@@ -122,7 +123,7 @@ def read(path: Path, src: "OntologySource") -> Triage:
             id=item["id"], label=item["label"], tier=item["tier"], source=item["source"], definition=item["definition"],
             any=tuple(item.get("any") or ()), all=tuple(item.get("all") or ()), cancer=bool(item.get("cancer")),
             pain=tuple(item.get("pain") or ()), older_than=item.get("older_than"), younger_than=item.get("younger_than"),
-            min_pain_days=item.get("min_pain_days"),
+            min_pain_days=item.get("min_pain_days"), if_age_unknown=bool(item.get("if_age_unknown")),
             specialists=tuple(item.get("specialists") or ()), also=item.get("also"), question=item.get("question", ""),
             line=line or 0))
     for item in data.get("compositions") or []:
@@ -191,6 +192,8 @@ def emit(g: Graph, src: "OntologySource") -> None:
             g.add((i, SKG.olderThan, Literal(r.older_than, datatype=XSD.integer)))
         if r.younger_than is not None:
             g.add((i, SKG.youngerThan, Literal(r.younger_than, datatype=XSD.integer)))
+        if r.if_age_unknown:
+            g.add((i, SKG.holdsIfAgeUnknown, Literal(True)))
         if r.min_pain_days is not None:
             g.add((i, SKG.minPainDays, Literal(r.min_pain_days, datatype=XSD.integer)))
         if r.question:

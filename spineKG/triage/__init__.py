@@ -125,7 +125,9 @@ def _holds(engine: "Engine", rule: TriageRule, found: list[Finding], cancer: boo
     possible = False
     if rule.cancer and not cancer:
         return False, False
-    if rule.older_than is not None and (inputs.get("age") is None or inputs["age"] <= rule.older_than):
+    if rule.older_than is not None and inputs.get("age") is None and rule.if_age_unknown:
+        possible = True   # the age is not told: the rule holds as possible, and its question asks the age
+    elif rule.older_than is not None and (inputs.get("age") is None or inputs["age"] <= rule.older_than):
         return False, False
     if rule.younger_than is not None and (inputs.get("age") is None or inputs["age"] >= rule.younger_than):
         return False, False

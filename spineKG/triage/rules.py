@@ -37,13 +37,15 @@ def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
           ?r a skg:TriageRule ; rdfs:label ?label ; obo:IAO_0000115 ?def ; skg:ruleOrder ?order ; skg:tier ?tier .
           OPTIONAL { ?r dcterms:source ?src }
           OPTIONAL { VALUES ?p { skg:requiresAny skg:requiresAll skg:recommendsSpecialist skg:requiresCancer
-                                 skg:painCondition skg:olderThan skg:youngerThan skg:minPainDays skg:settlingQuestion skg:alsoSource }
+                                 skg:painCondition skg:olderThan skg:youngerThan skg:minPainDays skg:settlingQuestion skg:alsoSource
+                                 skg:holdsIfAgeUnknown }
                      ?r ?p ?v } }"""):
         if r is None or tier not in tiers:
             continue
         d = specs.setdefault(r, {"label": label, "def": definition, "order": int(order or 0), "tier": tier,
                                  "src": src, "any": set(), "all": set(), "spec": set(), "cancer": False, "pain": set(),
-                                 "older": None, "younger": None, "days": None, "question": "", "also": None})
+                                 "older": None, "younger": None, "days": None, "question": "", "also": None,
+                                 "unknown_age": False})
         key = (p or "").rsplit("/", 1)[-1]
         if key == "requiresAny":
             d["any"].add(v)
@@ -65,10 +67,13 @@ def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
             d["question"] = v or ""
         elif key == "alsoSource":
             d["also"] = v
+        elif key == "holdsIfAgeUnknown":
+            d["unknown_age"] = v == "true"
     out = [TriageRule(iri, d["label"] or "", d["def"] or "", tiers[d["tier"]], tuple(sorted(d["any"])),
                       tuple(sorted(d["all"])), d["cancer"], tuple(sorted(d["pain"])), d["older"], d["younger"], d["days"],
                       tuple(idx.entities[s] for s in sorted(d["spec"]) if s in idx.entities),
-                      idx.sources.get(d["src"] or ""), idx.sources.get(d["also"] or ""), d["question"])
+                      idx.sources.get(d["src"] or ""), idx.sources.get(d["also"] or ""), d["question"],
+                      d["unknown_age"])
            for iri, d in sorted(specs.items(), key=lambda kv: kv[1]["order"])]
     return sorted(tiers.values(), key=lambda t: -t.order), out
 

@@ -73,6 +73,7 @@ _SEASONS = {"spring": (4, 15), "summer": (7, 15), "autumn": (10, 15), "fall": (1
             "christmas": (12, 25), "xmas": (12, 25), "easter": (4, 1), "new year": (1, 1), "half term": (10, 25),
             "halloween": (10, 31), "bonfire night": (11, 5), "guy fawkes": (11, 5), "remembrance sunday": (11, 9),
             "remembrance day": (11, 11), "armistice day": (11, 11), "thanksgiving": (11, 26), "black friday": (11, 27),
+            "clocks went back": (10, 27), "clocks went forward": (3, 28),
             "boxing day": (12, 26), "valentine's day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14),
             "may bank holiday": (5, 5), "august bank holiday": (8, 25), "diwali": (11, 1)}
 # since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
@@ -98,6 +99,12 @@ _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last we
 # (Deville et al. 2000, Spine 25:1140; NICE CKS sciatica): "SLR R 50 deg", "SLR 40 L / 50 R", "SLR L 45"
 _SLR = re.compile(r"\bslr\s*(?:(?:l|r|lt|rt|left|right)\s*)?(\d{2})\s*(?:deg|degrees|°)?(?!\s*(?:both|bilat))")
 _POWER = re.compile(r"(?<![\d/a-z])([0-4])\s*[+-]?\s*/\s*5\b")   # not a disc level ("L4/5")
+# the same told in words, after "power" or "strength" ("leg strength was only 3 out of 5")
+_POWER_SAID = re.compile(r"\b(?:power|strength|mrc)\b[^.;!?]{0,30}?\b([0-4])\s*(?:out of|of)\s*5\b")
+# woken at night by the pain, told with a time of night ("wakes ~3am most nights with a deep ache"): night pain
+_NIGHT_WAKING = re.compile(r"\b(?:wakes?|waking|woken|wakened|wake[sn]? up|woke)\b[^.;!?]{0,25}?"
+                           r"\b(?:[1-5]\s*(?:am|a\.m\.)|most nights|every night|each night|at night|in the night|"
+                           r"during the night|through the night|early hours)")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
 _FEVER = re.compile(r"\b(?:t|temp|temperature|pyrexia|pyrexial|febrile)\s*(?:of|was|is|:|=)?\s*(3[89]|4[0-2])(?:\.\d)?\b"
                     r"|\b(?:thermometer|temp|temperature)\s+(?:\w+\s+){0,2}?(?:said|says|read|reads|showed|shows|hit|reached|"
@@ -213,7 +220,10 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
                     status = "present" if read == "past" and iri == str(SKG.CancerHistory) else read
         findings.append(Finding(idx.entities[iri], match.group(0), status))
 
-    said(_POWER.search(low), str(SKG.Weakness))
+    said(_POWER.search(low) or _POWER_SAID.search(low), str(SKG.Weakness))
+    woken = _NIGHT_WAKING.search(low)
+    if woken and _PAIN_WORD.search(low[max(0, woken.start() - 60):woken.end() + 60]):   # woken by the pain
+        said(woken, str(SKG.NightPain))
     slr = _SLR.search(low)
     if slr and 20 <= int(slr.group(1)) < 70:
         said(slr, str(SKG.RadicularPain), "possible")
