@@ -120,6 +120,11 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("back ache for 10 days, 41M, it wakes me about 4am most nights", "soon"),
     ("nurse said his leg strength is only 2 out of 5 now, back pain, 66", "emergency"),
     ("back pain since the clocks went back, not getting any better and it wakes me in the night", "soon"),
+    # inflammatory back pain (NICE NG65): begun before 45, over three months, morning stiffness easing with exercise
+    ("34F, stiff every morning for a couple of hours since last spring, loosens up when I swim", "soon"),
+    ("back stiff in the mornings since Tuesday after moving house, 30M", "self_care"),
+    # pain told as travelling into a limb, in a story told for a relative
+    ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])
 def test_descriptions_in_words(kg: spineKG.KnowledgeGraph, text: str, tier: str) -> None:
     r = kg.triage_text(text)

@@ -25,13 +25,10 @@ SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
 # below the minimum safe tier when last measured (2026-12-03), each with why
 KNOWN_GAPS = {
-    "t1-013": "inflammatory back pain (NICE NG65) is not a class of the graph",
     "t1-300": "sudden pain after coughing at 90 (osteoporotic fracture by age alone) has no rule",
     "t4c-058": "a recent spinal operation told as 'L4/5 decompression 3/52 ago' is not read as a recent spinal procedure (it passed before only because 'L4/5' was misread as muscle power 4/5)",
     # set 6, the last untuned set (the figure of record): below the safe tier at its first run; analysed, not yet fixed
     # (unsafe, open: fixing them would leave no untuned set to measure the fix)
-    "t6p-015": "set 6: inflammatory back pain (NICE NG65: morning stiffness, eye inflammation, NSAID response) is not a class; 'since about March' is not read",
-    "t6p-031": "set 6: 'pain from back to right leg until foot' is not read as radicular pain",
     "t6c-056": "set 6: 'pain ... like tearing' with 'grey and sweaty' is not matched to the tearing pain of a dissection",
     "t8p-018": "set 8: an organ removed told as 'had my prostate out' with PSA checks is read as an organ named alone, not a cancer history",
     "t8p-024": "set 8: a chemotherapy regimen (R-CHOP) is not a name of cancer treatment",
@@ -43,8 +40,6 @@ KNOWN_GAPS = {
     "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
     # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
-    "t9p-037": "set 9: inflammatory back pain (NICE NG65: months of morning stiffness easing with exercise) is not a class",
-    "t9p-038": "set 9: progressive arm weakness ('getting weaker', 'can't lift the kettle') is not read as weakness",
 }
 BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80}   # share of benign cases over-triaged, when last measured + margin
 

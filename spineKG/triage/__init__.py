@@ -131,6 +131,10 @@ def _holds(engine: "Engine", rule: TriageRule, found: list[Finding], cancer: boo
         return False, False
     if rule.younger_than is not None and (inputs.get("age") is None or inputs["age"] >= rule.younger_than):
         return False, False
+    days = inputs.get("pain_days")
+    if rule.min_pain_days is not None and str(SKG.PersistentBackPain) not in rule.all \
+            and (days is None or days < rule.min_pain_days):
+        return False, False   # a duration told (persistent pain carries its own: told, or derived from the days)
     if rule.pain and not (("new" in rule.pain and inputs.get("pain_new", True)) or ("worsening" in rule.pain and worsening)):
         return False, False
     for cls in rule.all:

@@ -77,7 +77,8 @@ _SEASONS = {"spring": (4, 15), "summer": (7, 15), "autumn": (10, 15), "fall": (1
             "boxing day": (12, 26), "valentine's day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14),
             "may bank holiday": (5, 5), "august bank holiday": (8, 25), "diwali": (11, 1)}
 # since a named time: a month ("since early Oct"), a season or a holiday ("since the summer holidays")
-_SINCE_NAMED = re.compile(r"\bsince\s+(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
+_SINCE_NAMED = re.compile(r"\bsince\s+(?:(?:about|around|roughly|approximately|approx|maybe|like|sometime in|some time in)\s+)?"
+                          r"(?:the\s+)?(?:(early|mid|late|the end of|the start of|the beginning of)\s+)?"
                           r"(?:last\s+)?(" + "|".join(sorted([*_MONTHS, *_SEASONS], key=len, reverse=True)) +
                           r")\b\.?(?!\s*(?:the\s+)?\d)")
 # since a day of a named month: "since the 10th of November", "since 10 Nov", "since November 10th"
@@ -101,6 +102,10 @@ _SLR = re.compile(r"\bslr\s*(?:(?:l|r|lt|rt|left|right)\s*)?(\d{2})\s*(?:deg|deg
 _POWER = re.compile(r"(?<![\d/a-z])([0-4])\s*[+-]?\s*/\s*5\b")   # not a disc level ("L4/5")
 # the same told in words, after "power" or "strength" ("leg strength was only 3 out of 5")
 _POWER_SAID = re.compile(r"\b(?:power|strength|mrc)\b[^.;!?]{0,30}?\b([0-4])\s*(?:out of|of)\s*5\b")
+# pain told as travelling into a limb ("pain going from my neck down my right arm into the thumb"): radicular pain
+_RADIATING = re.compile(r"\b(?:pain|ache|aching|shooting|burning|stabbing|sciatica)\b[^.;!?]{0,40}?\b(?:down|into|to)\s+"
+                        r"(?:(?:my|his|her|their|the|one|left|right|l|r|lt|rt|back of|front of|side of|outside of)\s+){0,4}"
+                        r"(?:leg|legs|arm|arms|thigh|thighs|calf|calves|foot|feet|hand|hands|thumb|fingers?|toes?|shin|ankle)\b")
 # woken at night by the pain, told with a time of night ("wakes ~3am most nights with a deep ache"): night pain
 _NIGHT_WAKING = re.compile(r"\b(?:wakes?|waking|woken|wakened|wake[sn]? up|woke)\b[^.;!?]{0,25}?"
                            r"\b(?:[1-5]\s*(?:am|a\.m\.)|most nights|every night|each night|at night|in the night|"
@@ -221,6 +226,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         findings.append(Finding(idx.entities[iri], match.group(0), status))
 
     said(_POWER.search(low) or _POWER_SAID.search(low), str(SKG.Weakness))
+    said(_RADIATING.search(low), str(SKG.RadicularPain))
     woken = _NIGHT_WAKING.search(low)
     if woken and _PAIN_WORD.search(low[max(0, woken.start() - 60):woken.end() + 60]):   # woken by the pain
         said(woken, str(SKG.NightPain))
@@ -577,12 +583,12 @@ def _narrator_is_patient(low: str) -> bool:
            r"grandma|grandad|grandpa|brother|sister|friend|fianc[eé]e?)\b")
     own = re.search(r"\bmy own\b", low)   # "my sister is having chemo ... now my own back hurts"
     # after a greeting ("Sir,", "Dear doctor,", "Good morning."), and an age after the relative ("my wife age 36 is")
-    greeting = r"\W*(?:(?:hi|hello|hey|hiya|dear|sir|madam|doctor|doc|dr|good|morning|afternoon|evening|there)\b\W*)*"
-    aged = r"(?:\s*,?\s*\(?\s*(?:age|aged)?\s*\d{1,3}\s*(?:y/?o|yrs?|years?(?: old)?)?\s*\)?\s*,?)?"
+    greeting = r"\W*(?:(?:hi|hello|hey|hiya|dear|sir|madam|doctor|doc|dr|good|morning|afternoon|evening|day|there)\b\W*)*"
+    aged = r"(?:\s*,?\s*\(?\s*(?:age|aged)?\s*\d{1,3}\s*(?:y/?o|yrs?|years?(?: old)?|age)?\s*\)?\s*,?)?"
     if not own and re.match(greeting + r"(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
                 r"(?:for|on behalf of|about) " + kin, low) or \
-            not own and re.match(greeting + kin + aged + r"\s*(?:is|'s|has been|has got|has had|keeps|can't|"
-                     r"cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
+            not own and re.match(greeting + kin + aged + r"\s*(?:is|'s|has been|has got|has had|have|having|keeps|"
+                     r"can't|cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
             not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
     if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
