@@ -70,6 +70,7 @@ class Index:
     fillers: tuple[tuple[str, ...], ...] = ()   # normalised filler words and runs of words, longest first
     xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)     # case-folded code (MONDO:...) -> its entities
     direct_heads: set[str] = field(default_factory=set)                 # groupings whose members are their children
+    categories: set[str] = field(default_factory=set)   # kinds of finding whose names in a story name the kind only
     kind_order: tuple[str, ...] = KIND_ORDER
     _descendants: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _children: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -84,7 +85,8 @@ class Index:
             SELECT ?c ?p ?v WHERE {
               ?c a owl:Class .
               VALUES ?p { rdfs:label oio:hasExactSynonym oio:hasNarrowSynonym oio:hasBroadSynonym oio:hasRelatedSynonym
-                          obo:IAO_0000115 skg:kind dcterms:source oio:hasDbXref skg:cue skg:directParent skg:directMembers }
+                          obo:IAO_0000115 skg:kind dcterms:source oio:hasDbXref skg:cue skg:directParent skg:directMembers
+                          skg:namesCategory }
               ?c ?p ?v . FILTER(isIRI(?c))
             }"""):
             if c is None or p is None or v is None:
@@ -107,6 +109,8 @@ class Index:
                 d["parents"].add(v)  # type: ignore[union-attr]
             elif key == "directMembers":
                 idx.direct_heads.add(c)
+            elif key == "namesCategory":
+                idx.categories.add(c)
         registers = {(s, t): _REGISTER.get(r.rsplit("/", 1)[-1], "curated") for s, t, r in store.select("""
             SELECT ?s ?t ?r WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedTarget ?t ; oio:hasSynonymType ?r }""")}
         lexicon_exact: dict[str, set[str]] = {}

@@ -123,6 +123,11 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     # inflammatory back pain (NICE NG65): begun before 45, over three months, morning stiffness easing with exercise
     ("34F, stiff every morning for a couple of hours since last spring, loosens up when I swim", "soon"),
     ("back stiff in the mornings since Tuesday after moving house, 30M", "self_care"),
+    # a temperature taken and normal, an illness over; red flags screened for; safety-netting; a phrase the encoder
+    # finds near a red flag that holds none of its words
+    ("33M LBP 3/7 after lifting. Flu with temps 3 weeks ago, fully recovered, T 36.6 today.", "self_care"),
+    ("35M LBP 2/7 after gardening. Red flags screened, nil. Advised to call back if worse.", "self_care"),
+    ("28F, tight lower back since Monday after standing all day at a festival, otherwise well", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

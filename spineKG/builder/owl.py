@@ -198,6 +198,8 @@ def build_owl(src: OntologySource) -> Graph:
                 SKG.rank: Literal(p.rank) if p.rank else None}, ("sub", e.id, p.id))
         if e.direct_members:
             g.add((c, SKG.directMembers, Literal(True)))
+        if e.category:
+            g.add((c, SKG.namesCategory, Literal(True)))
         if e.defined_as is not None:
             expr = class_expression(g, src, e.defined_as, e.id)
             g.add((c, OWL.equivalentClass, expr))

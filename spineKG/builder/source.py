@@ -56,6 +56,7 @@ class Entity:
     synonyms: tuple[Synonym, ...] = ()
     defined_as: Any = None
     direct_members: bool = False   # a grouping class whose members are its direct subclasses ("general type")
+    category: bool = False         # a kind of finding named as a kind ("no red flags"): in a story, no finding
     file: str = ""
     line: int = 0
 
@@ -220,6 +221,7 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
                 source=str(_require(item, "source", path)), parents=tuple(parents),
                 synonyms=_synonyms(item.get("synonyms"), path, line),
                 defined_as=_plain(item.get("defined_as")), direct_members=bool(item.get("direct_members")),
+                category=bool(item.get("category")),
                 file=name, line=line)
     path = directory / "assertions.yaml"
     for item in read_yaml(path) or []:

@@ -23,6 +23,7 @@ from ..linking import Mention, Token, tokenize
 from ..model import Finding
 from ..vocab import SKG
 from ..words import FUNCTION
+from ..text import norm
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -103,7 +104,8 @@ _POWER = re.compile(r"(?<![\d/a-z])([0-4])\s*[+-]?\s*/\s*5\b")   # not a disc le
 # the same told in words, after "power" or "strength" ("leg strength was only 3 out of 5")
 _POWER_SAID = re.compile(r"\b(?:power|strength|mrc)\b[^.;!?]{0,30}?\b([0-4])\s*(?:out of|of)\s*5\b")
 # pain told as travelling into a limb ("pain going from my neck down my right arm into the thumb"): radicular pain
-_RADIATING = re.compile(r"\b(?:pain|ache|aching|shooting|burning|stabbing|sciatica)\b[^.;!?]{0,40}?\b(?:down|into|to)\s+"
+_RADIATING = re.compile(r"\b(?:pain|ache|aching|shooting|burning|stabbing|sciatica)\b"
+                        r"(?:(?!\b(?:no|not|never|without|nothing)\b)[^.;!?,]){0,40}?\b(?:down|into|to)\s+"
                         r"(?:(?:my|his|her|their|the|one|left|right|l|r|lt|rt|back of|front of|side of|outside of)\s+){0,4}"
                         r"(?:leg|legs|arm|arms|thigh|thighs|calf|calves|foot|feet|hand|hands|thumb|fingers?|toes?|shin|ankle)\b")
 # woken at night by the pain, told with a time of night ("wakes ~3am most nights with a deep ache"): night pain
@@ -195,7 +197,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         status = _status(m, c, narrator_is_patient)
         if status == "family" and _shared(engine, text, tokens, m):
             status = _status(m, replace(c, family=False, relative=False), narrator_is_patient)
-        for iri in sorted(m.iris):
+        for iri in sorted(m.iris - idx.categories):   # "red flags asked, nil": the kind, screened for
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
                 if m.scope in ("broad", "related") and status in ("possible", "past") and not tumor_said(m) \
@@ -339,16 +341,43 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
         for j in (int(j) for j in (row >= floor).nonzero()[0]):   # the nearest red flag and those about as near
             if row[j] > best.get(iris[j], (0.0, -1))[0]:
                 best[iris[j]] = (float(row[j]), k)
+    anchors = _anchors(engine)
     out: list[Mention] = []
     taken: set[int] = set()
     for iri, (_, k) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         a, b = spans[k]
+        if ANCHORED and not any(_anchored(t.word, anchors.get(iri, ())) for t in tokens[a:b]):
+            continue
         if taken & set(range(a, b)):
             continue
         taken |= set(range(a, b))
         named = frozenset(i for i, (_, kk) in best.items() if kk == k)
         out.append(Mention(a, b, phrases[k], named, "related", "lay", "encoder", tokens[a].sentence))
     return out
+
+
+ANCHORED = True
+
+
+def _anchored(word: str, anchors: "frozenset[str] | tuple[()]") -> bool:
+    return word in anchors or (len(word) >= 5 and any(len(a) >= 5 and a[:5] == word[:5] for a in anchors))
+
+
+def _anchors(engine: "Engine") -> dict[str, frozenset[str]]:
+    """For each red flag, the words of its names that few other red flags' names hold: a phrase the encoder finds
+    near a red flag names it only if it holds one of them (or a word of the same stem)."""
+    def make(e: "Engine") -> dict[str, frozenset[str]]:
+        iris, names, _ = red_flag_names(e)
+        words: dict[str, set[str]] = {}
+        for iri, name in zip(iris, names):
+            words.setdefault(iri, set()).update(w for w in norm(name).split() if w not in FUNCTION and len(w) >= 3)
+        df: dict[str, int] = {}
+        for ws in words.values():
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        limit = max(3, len(words) // 10)
+        return {iri: frozenset(w for w in ws if df[w] <= limit) for iri, ws in words.items()}
+    return engine.memo("red flag anchors", make)
 
 
 def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention, mentions: list[Mention]) -> bool:
@@ -460,16 +489,23 @@ def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Men
 
 _LONG_AGO = re.compile(r"\b(?:(?:\d+|two|three|four|five|six|a few|few|a couple of|couple of|several)\s+(?:weeks?|wks?|months?)|"
                        r"a month|a fortnight|\d+\s*/\s*(?:52|12))\s+ago\b|\blast month\b")
-_IN_MONTH = re.compile(r"\b(?:back )?in (" + _MONTH_NAMES + r")\b")
+_IN_MONTH = re.compile(r"\b(?:back )?(?:in|at the start of|at the beginning of|early in|in early|in mid|mid) (" + _MONTH_NAMES + r")\b")
+# a temperature measured normal (35-37.4 degrees): no fever now ("T 36.7 today", "temp 36.8 on home thermometer")
+_NORMAL_TEMP = re.compile(r"\b(?:t|temp|temperature|thermometer)\s*(?:of|was|is|:|=|now|today|said|read)?\s*~?"
+                          r"(?:3[56](?:\.\d)?|37(?:\.[0-4])?)(?![\d.])")
+# words that say an illness is over ("that's all gone now", "fully recovered", "totally over it now")
+_RECOVERED = re.compile(r"\b(?:all gone|gone now|fully resolved|resolved|fully recovered|recovered|cleared up|all cleared|"
+                        r"over it|better now|fine now|well now|got over)\b")
 
 
 def _fever_gone(low: str, findings: list[Finding], today: date) -> list[Finding]:
     """A fever told as weeks ago ("a temperature about 3 weeks ago, all gone now", "temps ~4/52 ago", "back in
-    October"), when the text also denies a fever now, is a past illness, not a sign of infection now."""
+    October"), when the text also denies a fever now, measures a normal temperature or says the illness is over, is
+    a past illness, not a sign of infection now; a temperature named with a normal reading is no fever."""
     fever = str(SKG.Fever)
-    if not any(f.entity.iri == fever and f.status == "negated" for f in findings):
-        return findings
     sentences = re.split(r"(?<=[.!?;\n])\s+", low)
+    normal = _NORMAL_TEMP.search(low) is not None and _FEVER.search(low) is None
+    denied = normal or any(f.entity.iri == fever and f.status == "negated" for f in findings)
     out = []
     for f in findings:
         if f.entity.iri == fever and f.status in ("present", "possible"):
@@ -477,8 +513,11 @@ def _fever_gone(low: str, findings: list[Finding], today: date) -> list[Finding]
             month = _IN_MONTH.search(said)
             when = None if month is None else date(today.year - (_MONTHS[month.group(1)] > today.month),
                                                    _MONTHS[month.group(1)], 15)
-            if _LONG_AGO.search(said) or when is not None and (today - when).days >= 14:
+            long_ago = _LONG_AGO.search(said) or when is not None and (today - when).days >= 14
+            if long_ago and (denied or _RECOVERED.search(said)):
                 f = replace(f, status="past")
+            elif normal and _NORMAL_TEMP.search(said) and f.status == "possible":
+                f = replace(f, status="negated")   # "temp 36.8": the temperature was taken, and is normal
         out.append(f)
     return out
 
