@@ -128,6 +128,9 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("33M LBP 3/7 after lifting. Flu with temps 3 weeks ago, fully recovered, T 36.6 today.", "self_care"),
     ("35M LBP 2/7 after gardening. Red flags screened, nil. Advised to call back if worse.", "self_care"),
     ("28F, tight lower back since Monday after standing all day at a festival, otherwise well", "self_care"),
+    # a back pain that comes in episodes that settle: the current one's duration; a first episode at 50 or older
+    ("41M recurrent mechanical LBP, episodes every year or two, each settled in 1-2 wks. This one 3/7.", "self_care"),
+    ("55F first ever episode of LBP 5/7, no trauma, neuro intact", "soon"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

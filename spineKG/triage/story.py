@@ -93,8 +93,19 @@ _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late
                      r"|\d0s)\b")
 _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
                        r"four|five|six|seven|eight|nine|ten|eleven|twelve|last|past)\s*(?:more\s+)?(minute|hour|day|"
-                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*(?:old|young))(?!\s*(?:pregnant|gestation|postpartum|post-partum))(\s+ago)?")
-_SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b")
+                       r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*(?:old|young))(?!\s*(?:pregnant|gestation|postpartum|post-partum|"
+                       r"postnatal|post-natal|pp\b|post-op|post op|postop))(\s+ago)?")
+_SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b(?!\s*-?\s*(?:post|pregnan|pp\b))")
+# a back pain that comes in episodes that settle, or is told as unchanged ("recurrent LBP, 3rd episode in 5 yrs, each
+# settled", "my usual back", "pattern unchanged", "same as previous"; not "first episode", not a chronic pain's flare
+# alone): the pain's duration is the current episode's (the shortest told), and before 50 it is no new back pain
+_EPISODIC = re.compile(r"\b(?:recurrent|recurring|episodes|bouts of|the odd bout|each settl\w*|my usual back|usual pattern|"
+                       r"usual back pain|usual flare\w*|same as (?:usual|always|before|previous|last time)|as previous|"
+                       r"as before|identical in character|pattern unchanged|unchanged pattern|same place,? same feeling|"
+                       r"like the previous ones|no different (?:to|from|than) (?:normal|usual|before))\b")
+# the current episode's duration ("This one 3/7", "current ep 4/7", "this flare 5/7")
+_CURRENT_SLASHED = re.compile(r"\b(?:this one|this flare|this episode|this time|current (?:ep|episode|flare)|latest (?:episode|flare))"
+                              r"\b[^.;]{0,25}?\b(\d+)\s*/\s*(52|7|12)\b")
 _SINCE = re.compile(r"\bsince\s+(yesterday|last night|this morning|today|last week|last month|last year)\b")
 # a muscle power grade below full (MRC 0-4 of 5): a weakness a clinician measured ("power 4-/5 bilat")
 # a straight-leg raise limited by leg pain below 70 degrees: a positive test, a sign of nerve-root tension
@@ -263,11 +274,18 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     findings = _fever_gone(low, findings, today)
     low = numbered
     days = _duration(low, tokens, mentions, engine, today)
+    worsening = any(f.status == "present" and (idx.is_a(f.entity.iri, str(SKG.WorseningBackPain))
+                                               or idx.is_a(f.entity.iri, str(SKG.GraduallyWorseningPain)))
+                    for f in findings)
+    # a flare of a known, recurring back pain, unchanged: no new back pain, and persistent only as the flare lasts
+    # (in a person with cancer, any back pain is read as new)
+    age = _age(low, today, narrator_is_patient)
+    episodic = bool(_EPISODIC.search(low)) and not worsening and cancer == "none"
+    if episodic:
+        findings = [f for f in findings if f.entity.iri != str(SKG.PersistentBackPain)]
     inputs: dict[str, Any] = {
-        "age": _age(low, today, narrator_is_patient), "pain_days": days, "pain_new": True,
-        "pain_worsening": any(f.status == "present" and (idx.is_a(f.entity.iri, str(SKG.WorseningBackPain))
-                                                        or idx.is_a(f.entity.iri, str(SKG.GraduallyWorseningPain)))
-                              for f in findings),
+        "age": age, "pain_days": days, "pain_new": not (episodic and age is not None and age < 50),
+        "pain_worsening": worsening,
         "severe_interferes_daily": any(f.status == "present" and idx.is_a(f.entity.iri, str(SKG.SevereBackPain))
                                        for f in findings),
         "tried_rest_self_care": None, "cancer_history": cancer,
@@ -682,7 +700,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
         if _dates_event(low, m):
             continue
         days = float(count) * _UNITS[m.group(2)]
-        if _is_age(low, m) or re.search(r"\b(?:once|twice|times|every|per)\s+$", low[max(0, m.start() - 7):m.start()]):
+        if _is_age(low, m) or re.search(r"\b(?:once|twice|times|every|per|episodes?|flares?|bouts?|attacks?|\d+\s*-\s*\d+)\s+$",
+                                        low[max(0, m.start() - 12):m.start()]):
             continue   # an age, or how often ("about once a year")
         if _GAP.search(low[max(0, m.start() - 60):m.start()]):
             continue   # a gap, not a duration ("my first spin class in like 5 yrs")
@@ -749,6 +768,10 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
                  _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3) and not _is_age(low, m)
                  and not _dates_event(low, m) and not _GAP.search(low[max(0, m.start() - 60):m.start()])]
         found = [f for f in found if f > 0]
+    if _EPISODIC.search(low):
+        current = [float(m.group(1)) * _SLASH[m.group(2)] for m in _CURRENT_SLASHED.finditer(low)]
+        if current or found:
+            return min(current or found)
     return max(found) if found else None
 
 
