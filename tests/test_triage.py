@@ -131,6 +131,13 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     # a back pain that comes in episodes that settle: the current one's duration; a first episode at 50 or older
     ("41M recurrent mechanical LBP, episodes every year or two, each settled in 1-2 wks. This one 3/7.", "self_care"),
     ("55F first ever episode of LBP 5/7, no trauma, neuro intact", "soon"),
+    # a steroid taken briefly or on the skin is no long-term use; repeated courses are; a simple rear-end shunt when
+    # young is a minor injury, a write-off is not
+    ("32F asthmatic, a 5-day course of prednisolone in the summer, nothing since. LBP 3/7 after gardening.", "self_care"),
+    ("33M, LBP 2/7 after lifting, uses steroid cream for eczema", "self_care"),
+    ("68F, COPD, 5 courses of prednisolone this year, new mid back pain after coughing", "urgent"),
+    ("29M, rear-ended at lights at walking pace yesterday, neck stiff today, no tingling", "self_care"),
+    ("rear ended on the motorway, car's a write off, neck and back pain since, 35", "urgent"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

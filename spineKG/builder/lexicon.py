@@ -33,7 +33,8 @@ REGISTERS = {"lay": OBO.OMO_0003003, "abbreviation": OBO.OMO_0003000, "shorthand
 CONTEXTS = {"negated": SKG.NegatedContext, "hypothetical": SKG.HypotheticalContext, "family": SKG.FamilyContext,
             "historical": SKG.HistoricalContext, "excluded": SKG.ExcludedContext, "possible": SKG.PossibleContext,
             "relative": SKG.RelativeContext, "improvement": SKG.ImprovementContext,
-            "shared": SKG.SharedContext, "intended": SKG.IntendedContext, "dictated": SKG.DictatedContext}
+            "shared": SKG.SharedContext, "intended": SKG.IntendedContext, "dictated": SKG.DictatedContext,
+            "brief": SKG.BriefContext}
 DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pseudo": SKG.pseudoCue,
               "termination": SKG.terminationCue}
 FORMS = {"request": SKG.RequestForm, "share": SKG.ShareForm}

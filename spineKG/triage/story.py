@@ -266,7 +266,8 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     if retention and int(retention.group(1) or retention.group(2)) >= 200:
         said(retention, str(SKG.LossOfBladderControl))
     said(_WEIGHT_LOST.search(low), str(SKG.UnplannedWeightLoss), "possible")
-    findings = _unintended(engine, text, tokens, findings)
+    findings = _discounted(engine, tokens, text, findings, "intended", str(SKG.UnplannedWeightLoss))
+    findings = _discounted(engine, tokens, text, findings, "brief", str(SKG.LongTermSteroidUse))
     findings = _cancer_denied(engine, findings)
     cancer = cancer if any(_is_cancer(engine, f.entity.iri) and f.status in ("present", "possible") for f in findings) \
         else "none"
@@ -540,21 +541,26 @@ def _fever_gone(low: str, findings: list[Finding], today: date) -> list[Finding]
     return out
 
 
-def _unintended(engine: "Engine", text: str, tokens: list[Any], findings: list[Finding]) -> list[Finding]:
-    """A weight loss in a sentence that says it was meant ("lost 5kg deliberately (diet + gym)") is negated."""
-    cues = engine.memo("intended cues", lambda e: tuple(" ".join(w.word for w in tokenize(c)) for c in
-                                                     e.index.context_cues.get("intended", {}).get("preceding", ())))
-    loss = str(SKG.UnplannedWeightLoss)
+def _discounted(engine: "Engine", tokens: list[Any], text: str, findings: list[Finding], category: str,
+                finding: str) -> list[Finding]:
+    """A finding in a sentence that holds a cue of a context that discounts it (and none of its pseudo cues) is
+    negated: a weight loss that was meant ("lost 5kg deliberately (diet + gym)", category "intended"), a steroid
+    taken briefly or on the skin ("a 5-day course of prednisolone", "brief"; not "6 courses this year")."""
+    def read(direction: str) -> Any:
+        return lambda e: tuple(" ".join(w.word for w in tokenize(c))
+                               for c in e.index.context_cues.get(category, {}).get(direction, ()))
+    cues = engine.memo(category + " cues", read("preceding"))
+    unless = engine.memo(category + " pseudo cues", read("pseudo"))   # words that keep the finding
     out = []
     for f in findings:
-        if f.entity.iri == loss and f.status in ("present", "possible"):
+        if f.entity.iri == finding and f.status in ("present", "possible"):
             at = text.lower().find(f.words.lower())
             sentence = next((t.sentence for t in tokens if t.end > at), 0) if at >= 0 else -1
             words = [t.word for t in tokens if t.sentence == sentence]
             line = " " + " ".join(words) + " "
             said = [line.find(f" {c} ") for c in cues]
-            # a cue said, and not denied ("I haven't been dieting")
-            if any(at >= 0 and not set(line[max(0, at - 12):at].split()) & {"not", "no", "never", "without"} for at in said):
+            # a cue said, and not denied ("I haven't been dieting"), and no word that keeps the finding
+            if not any(f" {c} " in line for c in unless) and any(at >= 0 and not set(line[max(0, at - 12):at].split()) & {"not", "no", "never", "without"} for at in said):
                 f = replace(f, status="negated")
         out.append(f)
     return out
