@@ -230,9 +230,9 @@ class Linker:
             pos += len(words[i]) + 1
         out = []
         for end_char, (n, size, refs) in auto.iter(line):
-            k = starts.get(end_char - size + 2)
-            if k is not None and refs:
-                out.append((keep[k], keep[k + n - 1] + 1, refs, n))
+            first = starts.get(end_char - size + 2)
+            if first is not None and refs:
+                out.append((keep[first], keep[first + n - 1] + 1, refs, n))
         return out
 
 

@@ -138,6 +138,10 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("68F, COPD, 5 courses of prednisolone this year, new mid back pain after coughing", "urgent"),
     ("29M, rear-ended at lights at walking pace yesterday, neck stiff today, no tingling", "self_care"),
     ("rear ended on the motorway, car's a write off, neck and back pain since, 35", "urgent"),
+    # "both legs" alone names no symptom; pain travelling into both legs does, whatever another clause denies
+    ("lifted a wardrobe on Tuesday, 31, both legs work fine, nothing numb, wee normal", "self_care"),
+    ("the pain is shooting down into both legs since yesterday, but my waterworks are fine, 44", "emergency"),
+    ("woke up and I had wet the bed without knowing, my back has been agony all week", "emergency"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

@@ -467,9 +467,15 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             break
     if not out:   # pain that travels down both legs is bilateral sciatica, a sign of cauda equina (BASS)
         for sentence in re.split(r"[.;!?]", text.lower()):
-            both, travels = _BILATERAL.search(sentence), _TRAVELS.search(sentence)
-            if both and travels and _PAIN_WORD.search(sentence) and not engine.context.categories_in(sentence, ("negated",)):
-                out.append(Finding(idx.entities[bilateral], f"{travels.group(0)} ... {both.group(0)}", "possible"))
+            # in one clause ("going down into both legs now, but I'm peeing fine": the denial is another clause's)
+            for clause in re.split(r",|\bbut\b|\bthough\b|\balthough\b|\band (?=i\b|i'm\b|my\b)", sentence):
+                both, travels = _BILATERAL.search(clause), _TRAVELS.search(clause)
+                if both and travels and (_PAIN_WORD.search(clause) or _PAIN_WORD.search(sentence)
+                                         or re.search(r"\b(?:burning|shooting|electric)\b", clause)) \
+                        and not engine.context.categories_in(clause, ("negated",)):
+                    out.append(Finding(idx.entities[bilateral], f"{travels.group(0)} ... {both.group(0)}", "possible"))
+                    break
+            if out:
                 break
     return out
 
