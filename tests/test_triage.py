@@ -142,6 +142,9 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("lifted a wardrobe on Tuesday, 31, both legs work fine, nothing numb, wee normal", "self_care"),
     ("the pain is shooting down into both legs since yesterday, but my waterworks are fine, 44", "emergency"),
     ("woke up and I had wet the bed without knowing, my back has been agony all week", "emergency"),
+    # a relative's cancer before the writer's own backache; "can be kidney cancer??"
+    ("My brother was diagnosed with lymphoma in May. I'm 30 and my backache is from the gym, four days.", "self_care"),
+    ("28F, period pain in my lower back again, my friend says back pain can be kidney cancer??", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

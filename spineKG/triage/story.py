@@ -660,7 +660,7 @@ def _narrator_is_patient(low: str) -> bool:
                      r"can't|cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
             not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
-    if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
+    if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|backache|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
                  r"aching|numb|bladder|bowels?|walk|feel)\b", low):
         return True
     return not re.search(r"\b(she|he|her|his|mum|mom|mother|dad|father|husband|wife|partner|son|daughter|gran|"
