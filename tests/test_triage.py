@@ -145,6 +145,10 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     # a relative's cancer before the writer's own backache; "can be kidney cancer??"
     ("My brother was diagnosed with lymphoma in May. I'm 30 and my backache is from the gym, four days.", "self_care"),
     ("28F, period pain in my lower back again, my friend says back pain can be kidney cancer??", "self_care"),
+    # a pain's everyday pattern or start is no worsening over days and no night pain; a worsening every week is
+    ("31M, LBP 4/7 after digging, worse after sitting at my desk, eases walking", "self_care"),
+    ("woke up this morning with a stiff lower back after sleeping on the sofa, 29", "self_care"),
+    ("a month of low back ache, 44, getting a bit worse every week", "soon"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

@@ -339,12 +339,14 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     # an easing word says a thing is well, unless denied ("bowels not normal", "wee isn't right")
     eases = [t.word in easing and not (k and (tokens[k - 1].word in ("not", "no", "never") or tokens[k - 1].raw.endswith("n't")))
              for k, t in enumerate(tokens)]
+    # a word of a pain's pattern or start ("worse after sitting", "since I woke"): no phrase holding it is a red flag
+    patterned = _cue_positions(engine, tokens, "pattern")
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and t.raw.replace("'", "").isalpha() and len(t.raw) >= 3
                and not (t.word in _COUNTS and _COUNTS[t.word] > 1) for t in tokens]
     # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context); one with an
     # easing word in it, in the three words before or the word after ("bladder/bowels normal") names no red flag
     spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
-             if content[a] and content[b - 1] and not covered & set(range(a, b))
+             if content[a] and content[b - 1] and not covered & set(range(a, b)) and not patterned & set(range(a, b))
              and tokens[a].sentence == tokens[b - 1].sentence
              and not _CLAUSE_BREAK.search(text[tokens[a].start:tokens[b - 1].end])   # a phrase is within a clause
              and not any(eases[k] for k in range(max(0, a - 3), min(len(tokens), b + 1))
@@ -376,6 +378,20 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
 
 
 ANCHORED = True
+
+
+def _cue_positions(engine: "Engine", tokens: list[Any], category: str) -> set[int]:
+    """The positions of the words of a context category's cues (its preceding cues) in a text's tokens."""
+    cues = engine.memo(category + " cue words", lambda e: tuple(
+        tuple(w.word for w in tokenize(c)) for c in e.index.context_cues.get(category, {}).get("preceding", ())))
+    words = [t.word for t in tokens]
+    out: set[int] = set()
+    for cue in cues:
+        n = len(cue)
+        for k in range(len(words) - n + 1):
+            if tuple(words[k:k + n]) == cue:
+                out.update(range(k, k + n))
+    return out
 
 
 def _anchored(word: str, anchors: "frozenset[str] | tuple[()]") -> bool:
