@@ -149,6 +149,8 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("31M, LBP 4/7 after digging, worse after sitting at my desk, eases walking", "self_care"),
     ("woke up this morning with a stiff lower back after sleeping on the sofa, 29", "self_care"),
     ("a month of low back ache, 44, getting a bit worse every week", "soon"),
+    # a list that a cue after it denies as a whole
+    ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative
     ("Hello. My husband 52 age has pain from his neck to the left hand for 10 days", "soon"),
 ])

@@ -34,7 +34,7 @@ CONTEXTS = {"negated": SKG.NegatedContext, "hypothetical": SKG.HypotheticalConte
             "historical": SKG.HistoricalContext, "excluded": SKG.ExcludedContext, "possible": SKG.PossibleContext,
             "relative": SKG.RelativeContext, "improvement": SKG.ImprovementContext,
             "shared": SKG.SharedContext, "intended": SKG.IntendedContext, "dictated": SKG.DictatedContext,
-            "brief": SKG.BriefContext, "pattern": SKG.PatternContext}
+            "brief": SKG.BriefContext, "pattern": SKG.PatternContext, "denied_list": SKG.DeniedListContext}
 DIRECTIONS = {"preceding": SKG.precedingCue, "following": SKG.followingCue, "pseudo": SKG.pseudoCue,
               "termination": SKG.terminationCue}
 FORMS = {"request": SKG.RequestForm, "share": SKG.ShareForm}

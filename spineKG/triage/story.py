@@ -202,9 +202,12 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
 
     def tumor_said(m: Mention) -> bool:   # "one of my kidneys out 5 years ago because of a tumour"
         return any(o.sentence == m.sentence and any(idx.is_a(i, str(SKG.SpinalTumor)) for i in o.iris) for o in mentions)
+    denied = _denied_lists(engine, low)
     for m, c in zip(mentions, contexts):
         if c.negated and _beyond_negation(engine, text, tokens, m, mentions):
             c = replace(c, negated=False)
+        if any(a <= tokens[m.start].start < b for a, b in denied):
+            c = replace(c, negated=True)
         status = _status(m, c, narrator_is_patient)
         if status == "family" and _shared(engine, text, tokens, m):
             status = _status(m, replace(c, family=False, relative=False), narrator_is_patient)
@@ -344,12 +347,13 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and t.raw.replace("'", "").isalpha() and len(t.raw) >= 3
                and not (t.word in _COUNTS and _COUNTS[t.word] > 1) for t in tokens]
     # a phrase opens and closes on content words (so no cue is inside it: NegEx reads its context); one with an
-    # easing word in it, in the three words before or the word after ("bladder/bowels normal") names no red flag
+    # easing word in it, in the three words before or the two words after ("bladder/bowels normal", "can feel the
+    # toilet paper normally") names no red flag
     spans = [(a, b) for a in range(len(tokens)) for b in range(a + 2, min(len(tokens), a + 6) + 1)
              if content[a] and content[b - 1] and not covered & set(range(a, b)) and not patterned & set(range(a, b))
              and tokens[a].sentence == tokens[b - 1].sentence
              and not _CLAUSE_BREAK.search(text[tokens[a].start:tokens[b - 1].end])   # a phrase is within a clause
-             and not any(eases[k] for k in range(max(0, a - 3), min(len(tokens), b + 1))
+             and not any(eases[k] for k in range(max(0, a - 3), min(len(tokens), b + 2))
                          if tokens[k].sentence == tokens[a].sentence)]
     if not spans:
         return []
@@ -378,6 +382,18 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
 
 
 ANCHORED = True
+
+
+def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
+    """Character spans of lists that a cue after them denies as a whole ("RF screen neg (CES sx, wt loss, night pain,
+    fever all denied)"): from the list's opening (a bracket, a colon or the sentence start) to the cue."""
+    cues = engine.index.context_cues.get("denied_list", {}).get("following", ())
+    if not cues:
+        return []
+    pattern = engine.memo("denied list pattern", lambda e: re.compile(
+        r"(?:^|[(:.;!?\n])([^():.;!?\n]{3,240}?)\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+        + r")(?=$|[\s).,;:!?])"))
+    return [m.span(1) for m in pattern.finditer(low)]
 
 
 def _cue_positions(engine: "Engine", tokens: list[Any], category: str) -> set[int]:
