@@ -149,6 +149,14 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("31M, LBP 4/7 after digging, worse after sitting at my desk, eases walking", "self_care"),
     ("woke up this morning with a stiff lower back after sleeping on the sofa, 29", "self_care"),
     ("a month of low back ache, 44, getting a bit worse every week", "soon"),
+    # lay words for injecting, a sensory level, heavy legs, numbness in sex; a past melanoma told by its stage and its
+    # lymph node surgery; an age told in passing; pain in both legs
+    ("i inject and my back has been killing me for 5 days, cant lie flat", "urgent"),
+    ("upper back ache a month, now a tight band round my chest and my legs are getting heavier, 61", "emergency"),
+    ("since Saturday I couldn't feel anything during sex, and my back is sore, 40", "emergency"),
+    ("melanoma was stage 3 and they took the lymph nodes out in 2023, now new low back pain for a week, 47", "urgent"),
+    ("Good morning, I am a retired engineer of 81 with ten days of ache in my lower back", "soon"),
+    ("my back and both legs have been aching since Tuesday, 39", "emergency"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

@@ -19,7 +19,7 @@ from tests.scoring import TIERS
 
 DATA = Path(__file__).parent / "data" / "blind"
 # the day each set was written: "since October", "last Tuesday" and dates of birth count from it
-WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4)}
+WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triage-11": date(2026, 12, 7)}
 WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
@@ -33,7 +33,6 @@ KNOWN_GAPS = {
     "t8p-018": "set 8: an organ removed told as 'had my prostate out' with PSA checks is read as an organ named alone, not a cancer history",
     "t8p-024": "set 8: a chemotherapy regimen (R-CHOP) is not a name of cancer treatment",
     "t8p-068": "set 8: an age as an idiom ('three score years and five') is not read",
-    "t8p-088": "set 8: a melanoma told as 'a nasty mole cut out' and lymph glands removed is not read as a cancer history",
     "t8p-097": "set 8: thoracic pain told as 'higher up, round where my bra strap goes' is not read (it passed before only through an encoder match on 'Three kids')",
     "t8c-100": "set 8: haemodynamic instability by BP 100/60 with HR 110 (systolic not under 90) is not read as a possible aneurysm",
     "t7p-095": "set 7: an age told as an idiom ('hit the big five-oh in June') is not read",
@@ -41,7 +40,7 @@ KNOWN_GAPS = {
     "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
     # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,8 @@ _AGE = [
     re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
     re.compile(r"^\W*(?:hi|hello|hey|hiya|dear [a-z]+|good (?:morning|afternoon|evening))\W+(\d{2})\s*(?:,|;|-)"),   # "Hi, 19, first year at uni"
     re.compile(r"\b(\d{2})\s+age\b"),                                 # "I am 45 age"
+    re.compile(r"\b(?:i am|i'm|im)\s+(?:a|an)\s+[a-z ]{2,40}?\bof\s+([2-9]\d|1[01]\d)\b(?!\s*(?:years?|yrs?)\s+ago)"),   # "I am a retired schoolmistress of 77"
+    re.compile(r"\b([2-9]\d|1[01]\d)\s+(?:last|this)\s+(?:month|week|year|birthday)\b"),     # "56 last month"
     re.compile(r"(?:^|[,;]\s*|[.!?]\s+)([1-9]\d)\s*,(?!\s*\d)"),               # "sore after gym, 30, otherwise fit"
     re.compile(r"^\W*(\d{2})\b(?!\s*(?:%|/|-|\.\d|out of|x\b|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|"
                r"minutes?|times?|kg|lb|st\b|stone|mg|ml|cm|mm|am\b|pm\b))"),   # "56 and never had back trouble"
@@ -499,17 +501,19 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             break
     if not out:   # pain that travels down both legs is bilateral sciatica, a sign of cauda equina (BASS)
         for sentence in re.split(r"[.;!?]", text.lower()):
-            # in one clause ("going down into both legs now, but I'm peeing fine": the denial is another clause's)
-            for clause in re.split(r",|\bbut\b|\bthough\b|\balthough\b|\band (?=i\b|i'm\b|my\b)", sentence):
-                both, travels = _BILATERAL.search(clause), _TRAVELS.search(clause)
-                if both and travels and (_PAIN_WORD.search(clause) or _PAIN_WORD.search(sentence)
-                                         or re.search(r"\b(?:burning|shooting|electric)\b", clause)) \
-                        and not engine.context.categories_in(clause, ("negated",)):
-                    out.append(Finding(idx.entities[bilateral], f"{travels.group(0)} ... {both.group(0)}", "possible"))
-                    break
-            if out:
+            # pain travelling into both legs, or pain in both legs ("back and both legs have been aching"), where the
+            # clause that names both sides holds no denial ("down into both legs now, but I'm peeing fine")
+            both, travels = _BILATERAL.search(sentence), _TRAVELS.search(sentence)
+            if not both:
+                continue
+            clause = next((c for c in re.split(r",|\bbut\b|\bthough\b|\balthough\b|\band (?=i\b|i'm\b|my\b)", sentence)
+                           if both.group(0) in c), sentence)
+            pain = _PAIN_WORD.search(clause) or re.search(r"\b(?:burning|shooting|electric)\b", clause)
+            if (pain or travels and _PAIN_WORD.search(sentence)) and not engine.context.categories_in(clause, ("negated",)):
+                out.append(Finding(idx.entities[bilateral], f"{(pain or travels).group(0)} ... {both.group(0)}", "possible"))
                 break
     return out
+
 
 def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
               findings: list[Finding]) -> list[Finding]:
