@@ -157,6 +157,12 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("melanoma was stage 3 and they took the lymph nodes out in 2023, now new low back pain for a week, 47", "urgent"),
     ("Good morning, I am a retired engineer of 81 with ten days of ache in my lower back", "soon"),
     ("my back and both legs have been aching since Tuesday, 39", "emergency"),
+    # a date after a weekday is no duration; a job's years are not the pain's; what symptoms would mean "if someone"
+    # had them is hypothetical; "bladder/bowel N" is normal
+    ("34M LBP since moving house Wed 2/12, mechanical, neuro NAD", "self_care"),
+    ("I work in a warehouse 3 years, back hurting since Friday lifting boxes, 31", "self_care"),
+    ("What would it mean if someone got numbness in their bum? I haven't, back sore 2 days, 27", "self_care"),
+    ("35M LBP 4/7. RF screen: saddle sensation N, bladder/bowel N.", "self_care"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

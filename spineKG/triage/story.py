@@ -44,7 +44,7 @@ _SLASH = {"7": 1, "52": 7, "12": 30}
 _AGE = [
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yo|y)\s*[-/]?\s*(?:old|o)\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yr old|m|f|male|female|man|woman|gentleman|lady|boy|girl)\b"),
-    re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b"),
+    re.compile(r"\b(?:aged?|age:?)\s*(\d{1,3})\b(?!\s*(?:decades?|years? ago))"),
     re.compile(r"\((\d{2,3})\)"),                                      # "my grandad (84)"
     re.compile(r"(?:^|[.!?]\s+)(\d{2})\s*[.!](?:\s|$)"),                 # "... a tumour. 58. New low back pain"
     re.compile(r"\b(?:pain|ache|hurting|sore|back)\s+at\s+(?:the\s+age\s+of\s+)?([2-9]\d|1[01]\d)\b(?!\s*(?:am|pm|%|:|\.\d|o'clock))"),
@@ -97,7 +97,10 @@ _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a coupl
                        r"four|five|six|seven|eight|nine|ten|eleven|twelve|last|past)\s*(?:more\s+)?(minute|hour|day|"
                        r"night|week|wk|fortnight|month|mo|year|yr)s?\b(?!\s*-?\s*(?:old|young))(?!\s*(?:pregnant|gestation|postpartum|post-partum|"
                        r"postnatal|post-natal|pp\b|post-op|post op|postop))(\s+ago)?")
-_SLASHED = re.compile(r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b(?!\s*-?\s*(?:post|pregnan|pp\b))")
+# (not a date after a weekday: "Tues 1/12" is the 1st of December, not a month)
+_SLASHED = re.compile(r"(?<!mon )(?<!tue )(?<!tues )(?<!wed )(?<!thu )(?<!thur )(?<!thurs )(?<!fri )(?<!sat )(?<!sun )"
+                      r"(?<!monday )(?<!tuesday )(?<!wednesday )(?<!thursday )(?<!friday )(?<!saturday )(?<!sunday )"
+                      r"\b(?:x\s*)?(\d+)\s*/\s*(52|7|12)\b(?!\s*-?\s*(?:post|pregnan|pp\b))(?!\s*/\s*\d)")
 # a back pain that comes in episodes that settle, or is told as unchanged ("recurrent LBP, 3rd episode in 5 yrs, each
 # settled", "my usual back", "pattern unchanged", "same as previous"; not "first episode", not a chronic pain's flare
 # alone): the pain's duration is the current episode's (the shortest told), and before 50 it is no new back pain
@@ -753,6 +756,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
             continue   # an age, or how often ("about once a year")
         if _GAP.search(low[max(0, m.start() - 60):m.start()]):
             continue   # a gap, not a duration ("my first spin class in like 5 yrs")
+        if _NOT_THE_PAIN.search(low[max(0, m.start() - 30):m.start()]):
+            continue   # how long the writer has worked, lived or been married somewhere, not the pain
         # "two years ago" dates an event; it is the pain's duration only when said of the pain
         if m.group(3) and not _near(m.start(), strict, low, window=40):
             continue
@@ -814,7 +819,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     if not found:   # "Three weeks." on its own: a duration that dates no other event
         found = [float(_COUNTS.get(m.group(1), 0) if not m.group(1)[0].isdigit() else float(m.group(1))) *
                  _UNITS[m.group(2)] for m in _DURATION.finditer(low) if not m.group(3) and not _is_age(low, m)
-                 and not _dates_event(low, m) and not _GAP.search(low[max(0, m.start() - 60):m.start()])]
+                 and not _dates_event(low, m) and not _GAP.search(low[max(0, m.start() - 60):m.start()])
+                 and not _NOT_THE_PAIN.search(low[max(0, m.start() - 30):m.start()])]
         found = [f for f in found if f > 0]
     if _EPISODIC.search(low):
         current = [float(m.group(1)) * _SLASH[m.group(2)] for m in _CURRENT_SLASHED.finditer(low)]
@@ -823,6 +829,8 @@ def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Eng
     return max(found) if found else None
 
 
+_NOT_THE_PAIN = re.compile(r"\b(?:work|works|worked|working|job|married|lived|living|live|retired|moved here|been here|"
+                           r"in (?:the )?(?:uk|england|country))\b[^.,;]{0,20}$")
 _BACK_TO_IT = re.compile(r"\b(?:it's been|it has been|it's|it has|been like this|like this|it started|it began|this started)\b[^.;,]*$")
 _GAP = re.compile(r"\b(?:first|1st)\b[^.,;!?]{0,40}\bin\s+(?:like\s+|about\s+|over\s+|almost\s+|nearly\s+|the\s+last\s+)?$")
 
