@@ -163,6 +163,11 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("I work in a warehouse 3 years, back hurting since Friday lifting boxes, 31", "self_care"),
     ("What would it mean if someone got numbness in their bum? I haven't, back sore 2 days, 27", "self_care"),
     ("35M LBP 4/7. RF screen: saddle sensation N, bladder/bowel N.", "self_care"),
+    # cancer drugs by name, a shock index of 1 or more, an age as an idiom, a back operation weeks ago with a fever
+    ("72M on enzalutamide, new back pain 1/52", "urgent"),
+    ("66F LBP sudden onset 3h, BP 96/60 HR 118, pale", "emergency"),
+    ("turned the big six-oh in March and my back has ached for 10 days, no injury", "soon"),
+    ("58M laminectomy 4/52 ago, LBP worse 5/7, T 38.1", "urgent"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

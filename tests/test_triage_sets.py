@@ -23,22 +23,10 @@ WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triag
 WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
-# below the minimum safe tier when last measured (2026-12-03), each with why
-KNOWN_GAPS = {
-    "t1-300": "sudden pain after coughing at 90 (osteoporotic fracture by age alone) has no rule",
-    "t4c-058": "a recent spinal operation told as 'L4/5 decompression 3/52 ago' is not read as a recent spinal procedure (it passed before only because 'L4/5' was misread as muscle power 4/5)",
-    # set 6, the last untuned set (the figure of record): below the safe tier at its first run; analysed, not yet fixed
-    # (unsafe, open: fixing them would leave no untuned set to measure the fix)
-    "t6c-056": "set 6: 'pain ... like tearing' with 'grey and sweaty' is not matched to the tearing pain of a dissection",
-    "t8p-018": "set 8: an organ removed told as 'had my prostate out' with PSA checks is read as an organ named alone, not a cancer history",
-    "t8p-024": "set 8: a chemotherapy regimen (R-CHOP) is not a name of cancer treatment",
-    "t8p-068": "set 8: an age as an idiom ('three score years and five') is not read",
-    "t8p-097": "set 8: thoracic pain told as 'higher up, round where my bra strap goes' is not read (it passed before only through an encoder match on 'Three kids')",
-    "t8c-100": "set 8: haemodynamic instability by BP 100/60 with HR 110 (systolic not under 90) is not read as a possible aneurysm",
-    "t7p-095": "set 7: an age told as an idiom ('hit the big five-oh in June') is not read",
-    "t6c-091": "set 6: 'pulsatile, expansile, tender mass' (words split by commas) does not match 'pulsatile mass'",
-    "t5p-097": "saddle anaesthesia told as 'like sitting on someone else's bum' is not recognised (below the encoder's threshold)",
-    # set 9, the last untuned set (the figure of record): below the safe tier at its first run; not yet fixed
+# below the minimum safe tier when last measured (2026-12-04), each with why (strict: a fixed one fails until removed)
+KNOWN_GAPS: dict[str, str] = {
+    # none open: every vignette of sets 1-11 gets at least its minimum safe tier (the last untuned set's first run is
+    # in its header)
 }
 BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60}   # share of benign cases over-triaged, when last measured + margin
 

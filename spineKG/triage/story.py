@@ -91,6 +91,10 @@ _SINCE_DAY_MONTH = re.compile(r"\b(?:since|started|starting|began|from)\s+(?:on\
 # the text's own month ("it's March now"): the day it was written, for a named time
 _NOW_MONTH = re.compile(r"\b(?:it's|it is|its|now)\s+(?:now\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) +
                         r")\b(?!\s+\d)")
+_AGE_IDIOMS = {"four-oh": 40, "four oh": 40, "4-0": 40, "five-oh": 50, "five oh": 50, "5-0": 50, "six-oh": 60, "six oh": 60,
+               "6-0": 60, "seven-oh": 70, "seven oh": 70, "7-0": 70}
+_AGE_IDIOM = re.compile(r"\bbig (" + "|".join(_AGE_IDIOMS) + r")\b|\bthree ?score (?:years )?and (one|two|three|four|five|six|seven|"
+                        r"eight|nine|ten)\b")
 _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late |mid )?(" + "|".join(_DECADES) +
                      r"|\d0s)\b")
 _DURATION = re.compile(r"\b(?<!aged )(?:x\s*)?(\d+(?:\.\d+)?|a couple of|a couple|couple|a few|few|several|many|an|a|one|two|three|"
@@ -168,6 +172,10 @@ _CRP = re.compile(r"\bcrp\s*(?:of|was|is|:|=)?\s*(\d{1,3}(?:\.\d+)?)\b")
 _WCC = re.compile(r"\b(?:wcc|wbc|white cells?|white count)\s*(?:of|was|is|:|=)?\s*(\d{1,2}(?:\.\d+)?)\b")
 # a systolic blood pressure under 90 mmHg ("BP 88/50"): shock, with back pain a leaking aorta until shown otherwise
 _LOW_BP = re.compile(r"\b(?:bp|blood pressure)\s*(?:of|was|is|:|=)?\s*([4-8]\d)\s*/\s*\d{2,3}\b")
+# a heart rate at or above the systolic pressure (shock index 1 or more: Allgower 1967): bleeding or sepsis, with back
+# pain a possible leaking aneurysm ("BP 100/60, HR 110")
+_BP = re.compile(r"\b(?:bp|blood pressure)\s*(?:of|was|is|:|=)?\s*(\d{2,3})\s*/\s*\d{2,3}\b")
+_HR = re.compile(r"\b(?:hr|pulse|heart rate|p)\s*(?:of|was|is|:|=)?\s*(\d{2,3})\b")
 _PSA = re.compile(r"\bpsa\s*(?:of|was|is|:|=)?\s*(\d+(?:\.\d+)?)\b")
 
 
@@ -265,6 +273,9 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     if bloods:
         said(bloods[0], str(SKG.AbnormalBloodResult))
     low_bp = _LOW_BP.search(low)
+    bp, hr = _BP.search(low), _HR.search(low)
+    if low_bp is None and bp and hr and int(hr.group(1)) >= int(bp.group(1)) >= 60:
+        low_bp = bp
     said(low_bp, str(SKG.AorticAneurysmSign), "possible")
     psa = _PSA.search(low)
     if psa and float(psa.group(1)) > 10:   # a PSA far above the age-specific range: a cancer suspected
@@ -729,6 +740,9 @@ def _age(low: str, today: date, narrator_is_patient: bool = True) -> int | None:
                 continue   # the writer's own back, and the age of someone of theirs ("carrying my 4-year-old round")
             if 1 <= n <= 110:
                 return n
+    idiom = _AGE_IDIOM.search(low)   # "the big five-oh", "three score years and five"
+    if idiom:
+        return _AGE_IDIOMS[idiom.group(1)] if idiom.group(1) in _AGE_IDIOMS else 60 + int(_COUNTS.get(idiom.group(2), 0))
     decade = _DECADE.search(low)
     if decade:
         word = decade.group(1)
