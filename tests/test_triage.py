@@ -168,6 +168,10 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("66F LBP sudden onset 3h, BP 96/60 HR 118, pale", "emergency"),
     ("turned the big six-oh in March and my back has ached for 10 days, no injury", "soon"),
     ("58M laminectomy 4/52 ago, LBP worse 5/7, T 38.1", "urgent"),
+    # a high-energy crash is a dangerous mechanism; a fall height in words; a hypothetical the writer then owns
+    ("car's a write-off after the motorway crash yesterday, neck and low back pain, 33", "emergency"),
+    ("I'm 70 and fell off the trailer, must be about eight feet, back very sore", "emergency"),
+    ("if someone had breast cancer years ago, would new back pain matter? Okay it's me. Back aching 2 weeks.", "urgent"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

@@ -160,7 +160,8 @@ _RETENTION = re.compile(r"\b(?:pvr|post[- ]?void(?: residual)?(?: volume)?|resid
 
 # a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
 _FALL_MINIMUM = {"f": 3, "s": 5}   # feet, stairs or steps; else metres (1)
-_FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,30}?(?<![\d.])(\d+(?:\.\d+)?)\s*"
+_FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,70}?(?<![\d.])"
+                   r"(\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
                    r"(m|metres?|meters?|ft|feet|foot|stairs|steps)\b")
 # blood results beyond their reference range: adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h, haemoglobin under
 # 110 g/L (11 g/dL) (NICE NG12, myeloma); CRP over 10 mg/L, white cells over 11 x10^9/L (infection)
@@ -224,6 +225,8 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         status = _status(m, c, narrator_is_patient)
         if status == "family" and _shared(engine, text, tokens, m):
             status = _status(m, replace(c, family=False, relative=False), narrator_is_patient)
+        elif status == "hypothetical" and _shared(engine, text, tokens, m, sentences=3):   # "if someone had ... Okay it's me."
+            status = _status(m, replace(c, hypothetical=False), narrator_is_patient)
         for iri in sorted(m.iris - idx.categories):   # "red flags asked, nil": the kind, screened for
             ent = idx.entities[iri]
             if _is_cancer(engine, iri):
@@ -264,7 +267,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
         said(slr, str(SKG.RadicularPain), "possible")
     numbered = _digits(low)
     fall = _FALL.search(low) or _FALL.search(numbered)
-    if fall and float(fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
+    if fall and float(_COUNTS.get(fall.group(1)) or fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
         said(fall, str(SKG.DangerousMechanismInjury))
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
                                         (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
@@ -633,10 +636,11 @@ def _cancer_denied(engine: "Engine", findings: list[Finding]) -> list[Finding]:
     return [replace(f, status="negated") if f.entity.iri == cancer and f.status == "possible" else f for f in findings]
 
 
-def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention) -> bool:
-    """Whether words after a relative's illness say the writer has it too ("... and so have I")."""
+def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention, sentences: int = 1) -> bool:
+    """Whether words after a relative's or someone's illness say the writer has it ("... and so have I", "if someone
+    had a melanoma cut out ... Okay it's me"), in the mention's sentence or the next ones."""
     cues = engine.index.context_cues.get("shared", {}).get("following", ())
-    sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+    sentence = [t for t in tokens if tokens[m.start].sentence <= t.sentence < tokens[m.start].sentence + sentences]
     after = " ".join(re.findall(r"[a-z']+", text[tokens[m.end - 1].end:sentence[-1].end].lower().replace("’", "'")))
     return any(re.search(r"(?:^|\s)" + re.escape(c) + r"(?:\s|$)", after) for c in cues)
 
