@@ -172,6 +172,11 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("car's a write-off after the motorway crash yesterday, neck and low back pain, 33", "emergency"),
     ("I'm 70 and fell off the trailer, must be about eight feet, back very sore", "emergency"),
     ("if someone had breast cancer years ago, would new back pain matter? Okay it's me. Back aching 2 weeks.", "urgent"),
+    # safety-netting explained, hyperbole of paralysis, normal function in several words
+    ("30M LBP 3/7 after gym, neuro intact. Plan: NSAID, keep moving, CES sx explained.", "self_care"),
+    ("worst pain of my life, thought I was paralysed when my back locked, 29, legs fine now, walking", "urgent"),
+    ("sore back since Monday lifting, I can feel my bottom and between my legs normally, 36", "self_care"),
+    ("back bad since Sunday and today I haven't been able to feel myself pee properly", "emergency"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

@@ -361,6 +361,8 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     # an easing word says a thing is well, unless denied ("bowels not normal", "wee isn't right")
     eases = [t.word in easing and not (k and (tokens[k - 1].word in ("not", "no", "never") or tokens[k - 1].raw.endswith("n't")))
              for k, t in enumerate(tokens)]
+    for k in _cue_positions(engine, tokens, "improvement"):   # "I can feel my bottom normally"
+        eases[k] = True
     # a word of a pain's pattern or start ("worse after sitting", "since I woke"): no phrase holding it is a red flag
     patterned = _cue_positions(engine, tokens, "pattern")
     content = [t.raw not in FUNCTION and t.word not in FUNCTION and t.raw.replace("'", "").isalpha() and len(t.raw) >= 3
@@ -416,15 +418,18 @@ def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
 
 
 def _cue_positions(engine: "Engine", tokens: list[Any], category: str) -> set[int]:
-    """The positions of the words of a context category's cues (its preceding cues) in a text's tokens."""
+    """The positions of the words of a context category's cues of two words or more (its preceding cues) in a
+    text's tokens."""
     cues = engine.memo(category + " cue words", lambda e: tuple(
-        tuple(w.word for w in tokenize(c)) for c in e.index.context_cues.get(category, {}).get("preceding", ())))
+        ws for c in e.index.context_cues.get(category, {}).get("preceding", ())
+        if len(ws := tuple(w.word for w in tokenize(c))) >= 2 or category == "pattern"))
     words = [t.word for t in tokens]
     out: set[int] = set()
     for cue in cues:
         n = len(cue)
         for k in range(len(words) - n + 1):
-            if tuple(words[k:k + n]) == cue:
+            # a cue that is denied ("haven't been able to feel") says nothing is well
+            if tuple(words[k:k + n]) == cue and not {"not", "no", "never"} & set(words[max(0, k - 2):k]):
                 out.update(range(k, k + n))
     return out
 
