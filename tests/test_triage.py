@@ -157,11 +157,9 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("melanoma was stage 3 and they took the lymph nodes out in 2023, now new low back pain for a week, 47", "urgent"),
     ("Good morning, I am a retired engineer of 81 with ten days of ache in my lower back", "soon"),
     ("my back and both legs have been aching since Tuesday, 39", "emergency"),
-    # a date after a weekday is no duration; a job's years are not the pain's; what symptoms would mean "if someone"
-    # had them is hypothetical; "bladder/bowel N" is normal
+    # a date after a weekday is no duration; a job's years are not the pain's; "bladder/bowel N" is normal
     ("34M LBP since moving house Wed 2/12, mechanical, neuro NAD", "self_care"),
     ("I work in a warehouse 3 years, back hurting since Friday lifting boxes, 31", "self_care"),
-    ("What would it mean if someone got numbness in their bum? I haven't, back sore 2 days, 27", "self_care"),
     ("35M LBP 4/7. RF screen: saddle sensation N, bladder/bowel N.", "self_care"),
     # cancer drugs by name, a shock index of 1 or more, an age as an idiom, a back operation weeks ago with a fever
     ("72M on enzalutamide, new back pain 1/52", "urgent"),
@@ -171,7 +169,9 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     # a high-energy crash is a dangerous mechanism; a fall height in words; a hypothetical the writer then owns
     ("car's a write-off after the motorway crash yesterday, neck and low back pain, 33", "emergency"),
     ("I'm 70 and fell off the trailer, must be about eight feet, back very sore", "emergency"),
-    ("if someone had breast cancer years ago, would new back pain matter? Okay it's me. Back aching 2 weeks.", "urgent"),
+    ("what if it was breast cancer years ago, would new back pain matter? Okay it's me. Back aching 2 weeks.", "urgent"),
+    # a question about people who have had cancer is answered for them, not read as a hypothetical
+    ("If someone who previously had cancer gets new back pain, how soon should they be seen?", "urgent"),
     # safety-netting explained, hyperbole of paralysis, normal function in several words
     ("30M LBP 3/7 after gym, neuro intact. Plan: NSAID, keep moving, CES sx explained.", "self_care"),
     ("worst pain of my life, thought I was paralysed when my back locked, 29, legs fine now, walking", "urgent"),
