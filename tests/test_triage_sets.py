@@ -19,16 +19,21 @@ from tests.scoring import TIERS
 
 DATA = Path(__file__).parent / "data" / "blind"
 # the day each set was written: "since October", "last Tuesday" and dates of birth count from it
-WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triage-11": date(2026, 12, 7), "triage-12": date(2026, 12, 4)}
+WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triage-11": date(2026, 12, 7), "triage-12": date(2026, 12, 4), "triage-13": date(2026, 12, 4)}
 WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
 # below the minimum safe tier when last measured (2026-12-04), each with why (strict: a fixed one fails until removed)
 KNOWN_GAPS: dict[str, str] = {
-    # none open: every vignette of sets 1-12 gets at least its minimum safe tier (the last untuned set's first run is
-    # in its header)
+    # sets 1-12: none open. Set 13, the last untuned set (the figure of record): below the safe tier at its first run;
+    # not fixed (fixing them would leave no untuned set to measure the fix)
+    "t13p-008": "set 13: leg weakness told as 'legs letting me down', 'knees just went', 'ended up on the kitchen floor' (MSCC in prostate cancer) is not read as weakness",
+    "t13p-025": "set 13: a thyroid cancer told by its surgery, radioactive iodine ('swallow the radioactive capsule') and the endocrine clinic is not read as a cancer history",
+    "t13p-027": "set 13: an age told as 'born the year Kennedy was shot' is not read",
+    "t13p-035": "set 13: a duration told from a trip ('about halfway through' a cruise, 'got back on the 14th of November') is read from the return, under two weeks",
+    "t13c-127": "set 13: pain 'into both legs' after 'Backache' ('backache' is no pain word of the bilateral reading) and 'weird when I wipe, like it's not my bum' are not read",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60, "triage-12": 0.60}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60, "triage-12": 0.60, "triage-13": 0.60}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")
