@@ -177,6 +177,13 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("worst pain of my life, thought I was paralysed when my back locked, 29, legs fine now, walking", "urgent"),
     ("sore back since Monday lifting, I can feel my bottom and between my legs normally, 36", "self_care"),
     ("back bad since Sunday and today I haven't been able to feel myself pee properly", "emergency"),
+    # negations typed without the apostrophe as NegEx cues; "me nan" and "a guy at my club" are someone else; CaP is
+    # no word of a message in capitals; knees that go; a thyroid cancer told by its radioactive iodine
+    ("back sore 3 days after lifting, 34, havent lost weight, dont have a fever", "self_care"),
+    ("crick in me back since Wednesday, 41, me nan had the cancer in her bones", "self_care"),
+    ("SORRY FOR CAPS. PUT MY BACK OUT ON WEDNESDAY, 36, NO OTHER PROBLEMS", "self_care"),
+    ("my knees just went twice yesterday and I ended up on the floor, mid back pain for weeks, 66", "emergency"),
+    ("had my thyroid out and radioactive iodine in 2018, new pain at the top of my back for 3 weeks, 52", "urgent"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

@@ -27,11 +27,8 @@ SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
 KNOWN_GAPS: dict[str, str] = {
     # sets 1-12: none open. Set 13, the last untuned set (the figure of record): below the safe tier at its first run;
     # not fixed (fixing them would leave no untuned set to measure the fix)
-    "t13p-008": "set 13: leg weakness told as 'legs letting me down', 'knees just went', 'ended up on the kitchen floor' (MSCC in prostate cancer) is not read as weakness",
-    "t13p-025": "set 13: a thyroid cancer told by its surgery, radioactive iodine ('swallow the radioactive capsule') and the endocrine clinic is not read as a cancer history",
     "t13p-027": "set 13: an age told as 'born the year Kennedy was shot' is not read",
     "t13p-035": "set 13: a duration told from a trip ('about halfway through' a cruise, 'got back on the 14th of November') is read from the return, under two weeks",
-    "t13c-127": "set 13: pain 'into both legs' after 'Backache' ('backache' is no pain word of the bilateral reading) and 'weird when I wipe, like it's not my bum' are not read",
 }
 BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60, "triage-12": 0.60, "triage-13": 0.60}   # share of benign cases over-triaged, when last measured + margin
 

@@ -492,7 +492,7 @@ def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention,
 
 _BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both (?:of )?(?:my |his |her |their |the )?(?:legs|feet|sides|arms|hands|"
                         r"thighs|calves)|either leg|each leg|left and right|right and left|l and r|r and l)\b")
-_PAIN_WORD = re.compile(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp)\b")
+_PAIN_WORD = re.compile(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp|backache|backpain)\b")
 _TRAVELS = re.compile(r"\b(?:down|into|radiat\w*|shoot\w*|running|runs|travel\w*|spread\w*|goes|going)\b")
 _SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum cheek)\b")
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
@@ -719,7 +719,7 @@ def _narrator_is_patient(low: str) -> bool:
                      r"can't|cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
             not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
-    if re.search(r"\b(my|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|backache|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
+    if re.search(r"\b(my|me|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|backache|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
                  r"aching|numb|bladder|bowels?|walk|feel)\b", low):
         return True
     return not re.search(r"\b(she|he|her|his|mum|mom|mother|dad|father|husband|wife|partner|son|daughter|gran|"
