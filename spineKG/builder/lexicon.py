@@ -129,6 +129,14 @@ def read(path: Path, src: "OntologySource") -> Lexicon:
     return lex
 
 
+def _described(g: Graph, node: URIRef, kind: URIRef, label: str, definition: str) -> None:
+    """A modelling node of the lexicon (a class or an individual), with its label, definition and source."""
+    g.add((node, RDF.type, kind))
+    g.add((node, RDFS.label, Literal(label, lang="en")))
+    g.add((node, DEFINITION, Literal(definition, lang="en")))
+    g.add((node, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+
+
 def emit(g: Graph, src: "OntologySource") -> None:
     """Write the lexicon into the OWL graph."""
     lex = src.lexicon
@@ -158,12 +166,9 @@ def emit(g: Graph, src: "OntologySource") -> None:
                 g.add((iri, SKG.inverseWord, Literal(w)))
                 if n == 0:
                     g.add((iri, SKG.inverseLabel, Literal(w, lang="en")))
-    g.add((SKG.QuestionForm, RDF.type, OWL.Class))
-    g.add((SKG.QuestionForm, RDFS.label, Literal("question form", lang="en")))
-    g.add((SKG.QuestionForm, DEFINITION, Literal(
+    _described(g, SKG.QuestionForm, OWL.Class, "question form",
         "A way of asking that is not a kind of answer: a request for a list, or a question about a share in percent; "
-        "its skg:cue values are the words that mark it.", lang="en")))
-    g.add((SKG.QuestionForm, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+        "its skg:cue values are the words that mark it.")
     for form, phrases in lex.forms.items():
         node = FORMS[form]
         g.add((node, RDF.type, OWL.NamedIndividual))
@@ -174,12 +179,9 @@ def emit(g: Graph, src: "OntologySource") -> None:
     for cid, phrases in lex.cues.items():
         for cue in phrases:
             g.add((SKG[cid], SKG.cue, Literal(cue)))
-    g.add((SKG.RankCue, RDF.type, OWL.Class))
-    g.add((SKG.RankCue, RDFS.label, Literal("rank cue", lang="en")))
-    g.add((SKG.RankCue, DEFINITION, Literal(
+    _described(g, SKG.RankCue, OWL.Class, "rank cue",
         "Words that, in a question, ask for the answers of a rank (the most common, the first-line) or of a typicality "
-        "(what usually holds); skg:rankKey names the rank.", lang="en")))
-    g.add((SKG.RankCue, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+        "(what usually holds); skg:rankKey names the rank.")
     for rank, phrases in lex.ranks.items():
         node = SKG["rank_" + rank]
         g.add((node, RDF.type, OWL.NamedIndividual))
@@ -187,20 +189,14 @@ def emit(g: Graph, src: "OntologySource") -> None:
         g.add((node, SKG.rankKey, Literal(rank)))
         for p in phrases:
             g.add((node, SKG.cue, Literal(p)))
-    g.add((SKG.FillerWords, RDF.type, OWL.NamedIndividual))
-    g.add((SKG.FillerWords, RDFS.label, Literal("filler words", lang="en")))
-    g.add((SKG.FillerWords, DEFINITION, Literal(
+    _described(g, SKG.FillerWords, OWL.NamedIndividual, "filler words",
         "Words that say nothing of what a phrase names ('have gone', 'seem to', 'really'), skipped on both sides when a "
-        "name is matched in a text; its skg:cue values are the words.", lang="en")))
-    g.add((SKG.FillerWords, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+        "name is matched in a text; its skg:cue values are the words.")
     for f in lex.fillers:
         g.add((SKG.FillerWords, SKG.cue, Literal(f)))
-    g.add((SKG.ContextCategory, RDF.type, OWL.Class))
-    g.add((SKG.ContextCategory, RDFS.label, Literal("context category", lang="en")))
-    g.add((SKG.ContextCategory, DEFINITION, Literal(
+    _described(g, SKG.ContextCategory, OWL.Class, "context category",
         "A way a finding named in a text may not be a present fact about the patient: negated, hypothetical, "
-        "experienced by someone else, or in the past; its cues are the words that mark it.", lang="en")))
-    g.add((SKG.ContextCategory, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
+        "experienced by someone else, or in the past; its cues are the words that mark it.")
     for cat, dirs in lex.context.items():
         node = CONTEXTS[cat]
         g.add((node, RDF.type, OWL.NamedIndividual))

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..linking import Mention, Token, tokenize
 from ..model import Finding
+from ..text import norm
 from ..vocab import SKG
 from ..words import FUNCTION
-from ..text import norm
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -378,7 +378,7 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     # an easing word says a thing is well, unless denied ("bowels not normal", "wee isn't right")
     eases = [t.word in easing and not (k and (tokens[k - 1].word in ("not", "no", "never") or tokens[k - 1].raw.endswith("n't")))
              for k, t in enumerate(tokens)]
-    for k in _cue_positions(engine, tokens, "improvement"):   # "I can feel my bottom normally"
+    for k in _cue_positions(engine, tokens, "improvement", least=2):   # "I can feel my bottom normally"
         eases[k] = True
     # a word of a pain's pattern or start ("worse after sitting", "since I woke"): no phrase holding it is a red flag
     patterned = _cue_positions(engine, tokens, "pattern")
@@ -409,7 +409,7 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     taken: set[int] = set()
     for iri, (_, k) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         a, b = spans[k]
-        if ANCHORED and not any(_anchored(t.word, anchors.get(iri, ())) for t in tokens[a:b]):
+        if not any(_anchored(t.word, anchors.get(iri, ())) for t in tokens[a:b]):
             continue
         if taken & set(range(a, b)):
             continue
@@ -417,9 +417,6 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
         named = frozenset(i for i, (_, kk) in best.items() if kk == k)
         out.append(Mention(a, b, phrases[k], named, "related", "lay", "encoder", tokens[a].sentence))
     return out
-
-
-ANCHORED = True
 
 
 def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
@@ -434,12 +431,12 @@ def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in pattern.finditer(low)]
 
 
-def _cue_positions(engine: "Engine", tokens: list[Any], category: str) -> set[int]:
-    """The positions of the words of a context category's cues of two words or more (its preceding cues) in a
-    text's tokens."""
-    cues = engine.memo(category + " cue words", lambda e: tuple(
+def _cue_positions(engine: "Engine", tokens: list[Any], category: str, least: int = 1) -> set[int]:
+    """The positions of the words of a context category's preceding cues of at least ``least`` words in a text's
+    tokens."""
+    cues = engine.memo(f"{category} cue words {least}", lambda e: tuple(
         ws for c in e.index.context_cues.get(category, {}).get("preceding", ())
-        if len(ws := tuple(w.word for w in tokenize(c))) >= 2 or category == "pattern"))
+        if len(ws := tuple(w.word for w in tokenize(c))) >= least))
     words = [t.word for t in tokens]
     out: set[int] = set()
     for cue in cues:
