@@ -31,17 +31,19 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import yaml  # noqa: E402
 from packaging.requirements import Requirement  # noqa: E402
+from run import fmt_ratio  # noqa: E402
+from run import table as _table  # noqa: E402
 
-from run import fmt_ratio, table as _table  # noqa: E402
 from spineKG import __version__  # noqa: E402
 from spineKG.builder.source import load_source  # noqa: E402
 from spineKG.encoder import BACKENDS, ENCODER_DIR, Encoder, load  # noqa: E402

@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -149,9 +148,9 @@ def bench_questions(repeat: int, budget: float) -> str:
     typed = [(a.query, a.interpretation.get("sparql", ""), a.question) for a in answers if a.query is not None]
     results: dict[str, list[float]] = {"typed": [], "ask": [], "sparql-embedded": []}
     for query, sparql, q in typed:
-        results["typed"] += timeit(lambda: kg.engine.run(query), repeat)
-        results["ask"] += timeit(lambda: kg.ask(q), repeat)
-        results["sparql-embedded"] += timeit(lambda: kg.store.select(sparql), repeat)
+        results["typed"] += timeit(lambda query=query: kg.engine.run(query), repeat)
+        results["ask"] += timeit(lambda q=q: kg.ask(q), repeat)
+        results["sparql-embedded"] += timeit(lambda sparql=sparql: kg.store.select(sparql), repeat)
     base = med(results["typed"])
     FIGURES["typed_ms"] = base
     rows = [[name, f"{med(xs):.2f}", f"{p95(xs):.2f}", fmt_ratio(med(xs) / base), ""] for name, xs in results.items()]

@@ -61,7 +61,7 @@ def _mix() -> list[tuple[str, str, int]]:
         text = path.read_text()
         values = BINDINGS.get(name) or " ".join(f"VALUES ?{var} {{ {value} }}" for var, value in
                                                 re.findall(r"bind \?(\w+), e\.g\. (skg:\w+)", text))
-        text = re.sub(r"WHERE\s*\{", lambda m: m.group(0) + " " + values, text, count=1)
+        text = re.sub(r"WHERE\s*\{", lambda m, values=values: m.group(0) + " " + values, text, count=1)
         named.append((text, "application/sparql-results+json", 200))
     return MIX + named
 
@@ -88,7 +88,7 @@ def _client(host: str, port: int, jobs: list[tuple[int, str, str, int]], timeout
             if resp.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = None
-        except socket.timeout:
+        except TimeoutError:
             kind = f"timeout at {timeout:g} s"
         except (ConnectionError, http.client.HTTPException, OSError) as exc:
             kind = type(exc).__name__
@@ -165,7 +165,7 @@ def slow_clients(host: str, port: int, n: int, probes: int = 10) -> dict:
     """Hold n connections open (half idle, half trickling a request head) and time probe queries."""
     base = statistics.median(probe(host, port) for _ in range(5))
     socks, stop = [], threading.Event()
-    for k in range(n):
+    for _ in range(n):
         s = socket.create_connection((host, port))
         socks.append(s)
 
@@ -235,7 +235,7 @@ def main() -> int:
                 break
             except Exception:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise SystemExit("the server did not start")
+                    raise SystemExit("the server did not start") from None
                 time.sleep(0.2)
     peak = [0.0]
     done = threading.Event()

@@ -16,10 +16,11 @@ Needs the ``mcp`` package: ``pip install 'spineKG[mcp]'``. Register it with an M
 """
 from __future__ import annotations
 
-import re
 import functools
+import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import MissingDependencyError, SparqlError, SpineKGError
 from .terms import Kind, Rank
@@ -41,7 +42,7 @@ INSTRUCTIONS = ("spineKG: a knowledge graph of spinal tumors (types, compartment
                 "anything else. It is a reference and teaching tool, not a medical device.")
 
 
-def make_server(load_graph: Callable[[], "KnowledgeGraph"] | None = None) -> "MCPServer":
+def make_server(load_graph: Callable[[], KnowledgeGraph] | None = None) -> MCPServer:
     """The MCP server with its five tools; the graph is loaded on the first call (``load_graph``, default
     :func:`spineKG.load`)."""
     try:
@@ -53,7 +54,7 @@ def make_server(load_graph: Callable[[], "KnowledgeGraph"] | None = None) -> "MC
     from . import __version__
 
     @lru_cache(maxsize=1)
-    def graph() -> "KnowledgeGraph":
+    def graph() -> KnowledgeGraph:
         if load_graph is not None:
             return load_graph()
         from .kg import load

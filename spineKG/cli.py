@@ -16,7 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import datetime
 
 USER_ERROR = 2
 
@@ -35,9 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .export import FORMATS
-
     from . import __version__
+    from .export import FORMATS
 
     p = _Parser(prog="spinekg", description="Query the spineKG knowledge graph of spinal tumors.")
     p.add_argument("--version", action="version", version=f"spinekg {__version__}")
@@ -212,12 +215,12 @@ def _ask(args: argparse.Namespace, kg: Any) -> int:
     return 0
 
 
-_TRIAGE_OPTIONS = {"age": None, "pain_days": None, "pain_new": True, "pain_explained": False,
+_TRIAGE_OPTIONS: dict[str, Any] = {"age": None, "pain_days": None, "pain_new": True, "pain_explained": False,
                    "severe_interferes_daily": False, "tried_rest_self_care": None, "red_flags": [],
                    "cancer_history": "none", "neuro_signs": []}
 
 
-def _date(text: str) -> "date":
+def _date(text: str) -> datetime.date:
     from datetime import date
 
     try:
@@ -410,7 +413,8 @@ def _sparql(args: argparse.Namespace, kg: Any) -> int:
 # subcommand -> the function that runs it; those in _NO_GRAPH do not load the knowledge graph first
 COMMANDS: dict[str, Callable[..., int]] = {
     "ask": _ask, "triage": _triage, "lookup": _lookup, "sparql": _sparql, "score": _score, "viz": _viz,
-    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "mcp": _mcp, "completion": _completion, "build": _build,
+    "serve": _serve, "upload": _upload, "generate-cohort": _generate_cohort, "export": _export, "mcp": _mcp,
+    "completion": _completion, "build": _build,
 }
 _NO_GRAPH = {"_build", "_serve", "_upload", "_score", "_completion", "_mcp"}
 

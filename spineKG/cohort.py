@@ -14,8 +14,9 @@ It is synthetic data for testing software, not epidemiology.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Iterator
+from typing import IO, TYPE_CHECKING
 
 from .terms import COHORT_SHARE
 from .vocab import SKG
@@ -30,7 +31,7 @@ P_TYPICAL = COHORT_SHARE
 class _Profile:
     """What the graph says about one tumor type, ready for sampling."""
 
-    def __init__(self, kg: "KnowledgeGraph", iri: str) -> None:
+    def __init__(self, kg: KnowledgeGraph, iri: str) -> None:
         rows = kg.store.select(f"""
             SELECT ?p ?o ?typ ?share WHERE {{ ?ax owl:annotatedSource <{iri}> ; owl:annotatedProperty ?p ;
               owl:annotatedTarget ?o ; skg:typicality ?typ ; skg:derivation ?how . FILTER(isIRI(?ax) && ?how != "generalised")
@@ -62,10 +63,10 @@ class _Profile:
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
     items, weights = zip(*weighted)
-    return rng.choices(items, weights=weights)[0]
+    return str(rng.choices(items, weights=weights)[0])
 
 
-def tumor_mix(kg: "KnowledgeGraph") -> list[tuple[str, float]]:
+def tumor_mix(kg: KnowledgeGraph) -> list[tuple[str, float]]:
     """Named tumor types (leaves of the hierarchy) and their assumed shares."""
     tumors = [i for i, e in kg.index.entities.items() if "tumor" in e.kinds and not any(
         i in kg.index.parents.get(x, ()) for x in kg.index.entities)]
@@ -74,7 +75,7 @@ def tumor_mix(kg: "KnowledgeGraph") -> list[tuple[str, float]]:
     return [(t, 0.6 / len(metastatic)) for t in metastatic] + [(t, 0.4 / len(primary)) for t in primary]
 
 
-def patients(kg: "KnowledgeGraph", n: int, seed: int = 1) -> Iterator[str]:
+def patients(kg: KnowledgeGraph, n: int, seed: int = 1) -> Iterator[str]:
     """N-Triples lines for n synthetic patients."""
     rng = random.Random(seed)
     mix = tumor_mix(kg)
@@ -102,7 +103,7 @@ def patients(kg: "KnowledgeGraph", n: int, seed: int = 1) -> Iterator[str]:
         yield f'{p} <{has}outcome> "{rng.choice(outcomes)}" .'
 
 
-def write(kg: "KnowledgeGraph", n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
+def write(kg: KnowledgeGraph, n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
     """Write n patients as N-Triples, atomically (:func:`spineKG.files.atomic_write`: a killed or failed run
     leaves the old file as it was, never a part of a cohort); returns the number of triples."""
     from tqdm import tqdm

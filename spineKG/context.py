@@ -62,16 +62,16 @@ NONE = Context()
 class ContextReader:
     """Reads the context of mentions with negspacy, using the index's cues."""
 
-    def __init__(self, index: "Index", linker: "Linker") -> None:
+    def __init__(self, index: Index, linker: Linker) -> None:
         self.index, self.linker = index, linker
-        self._pipelines: dict[tuple[str, ...], "Language"] = {}
+        self._pipelines: dict[tuple[str, ...], Language] = {}
 
     @cached_property
     def termsets(self) -> dict[str, dict[str, list[str]]]:
         """Each category's NegEx termset: its cues from the graph (the negated one over negspacy's clinical set)."""
         from negspacy.termsets import termset
 
-        base = termset("en_clinical").get_patterns()
+        base: dict[str, list[str]] = termset("en_clinical").get_patterns()  # type: ignore[no-untyped-call]
         out: dict[str, dict[str, list[str]]] = {}
         for cat in CATEGORIES:
             own = self.index.context_cues.get(cat, {})
@@ -92,7 +92,7 @@ class ContextReader:
         return out
 
     @cached_property
-    def _cues(self) -> dict[str, "ahocorasick.Automaton"]:
+    def _cues(self) -> dict[str, ahocorasick.Automaton]:
         """Per category, a multi-pattern matcher of its trigger cues (preceding and following)."""
         import ahocorasick
 
@@ -116,7 +116,7 @@ class ContextReader:
         line = " " + " ".join(_CUE_TOKEN.findall(_HEDGE.sub("¿ ", text.lower().replace("’", "'")))) + " "
         return tuple(c for c in categories if next(self._cues[c].iter(line), None) is not None)
 
-    def nlp(self, categories: tuple[str, ...]) -> "Language":
+    def nlp(self, categories: tuple[str, ...]) -> Language:
         """A blank English spaCy pipeline with a sentencizer and a NegEx component per category asked for."""
         if categories not in self._pipelines:
             import spacy

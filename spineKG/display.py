@@ -22,7 +22,8 @@ ependymoma  2
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from .errors import MissingDependencyError
 from .vocab import PREFIXES

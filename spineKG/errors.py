@@ -11,11 +11,12 @@ True
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 __all__ = [
-    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError", "ReasonerError", "ScoreInputError",
-    "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "WriteError", "suggest",
+    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError",
+    "ReasonerError", "ScoreInputError", "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError",
+    "UploadError", "WriteError", "suggest",
 ]
 
 

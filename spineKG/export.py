@@ -43,7 +43,7 @@ class ExportFormatError(SpineKGError, ValueError):
     """A format spineKG does not export; the message lists those it does."""
 
 
-def export_text(kg: "KnowledgeGraph", format: str) -> str:
+def export_text(kg: KnowledgeGraph, format: str) -> str:
     """The graph in one of :data:`FORMATS`, as text."""
     if format not in FORMATS:
         close = suggest(format, FORMATS, cutoff=60)
@@ -54,7 +54,7 @@ def export_text(kg: "KnowledgeGraph", format: str) -> str:
     return {"owl": _owl, "obo": _obo, "graphml": _graphml, "gexf": _gexf, "csv": _csv, "sssom": _sssom}[format](kg)
 
 
-def export(kg: "KnowledgeGraph", format: str, path: str | Path | None = None) -> Path:
+def export(kg: KnowledgeGraph, format: str, path: str | Path | None = None) -> Path:
     """Write the graph in one of :data:`FORMATS` to ``path`` (default ``spinekg`` and the format's extension),
     atomically; return the path written."""
     text = export_text(kg, format)
@@ -64,12 +64,12 @@ def export(kg: "KnowledgeGraph", format: str, path: str | Path | None = None) ->
     return atomic_write(target, text, newline="")
 
 
-def _rdf(kg: "KnowledgeGraph", rdflib_format: str) -> str:
+def _rdf(kg: KnowledgeGraph, rdflib_format: str) -> str:
     data = kg.graph.serialize(format=rdflib_format)
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)
 
 
-def _owl(kg: "KnowledgeGraph") -> str:
+def _owl(kg: KnowledgeGraph) -> str:
     """RDF/XML as OWL tools expect it, by the release's own deterministic writer: the ``owl:Ontology``
     header first, then one typed element per subject, in a fixed order."""
     from rdflib import Graph
@@ -95,7 +95,7 @@ def _unquoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("!", "\\!").replace("{", "\\{")
 
 
-def _obo(kg: "KnowledgeGraph") -> str:
+def _obo(kg: KnowledgeGraph) -> str:
     index, engine = kg.index, kg.engine
     entities = index.entities
     term = {iri: f"SKG:{_local(iri)}" for iri in entities}
@@ -126,13 +126,13 @@ def _obo(kg: "KnowledgeGraph") -> str:
     return "\n".join(out)
 
 
-def _graphml(kg: "KnowledgeGraph") -> str:
+def _graphml(kg: KnowledgeGraph) -> str:
     import networkx as nx
 
     return "\n".join(nx.generate_graphml(kg.to_networkx())) + "\n"
 
 
-def _gexf(kg: "KnowledgeGraph") -> str:
+def _gexf(kg: KnowledgeGraph) -> str:
     import networkx as nx
 
     return "\n".join(nx.generate_gexf(kg.to_networkx())) + "\n"
@@ -142,7 +142,7 @@ CSV_COLUMNS = ("subject", "subject_label", "relation", "property", "object", "ob
                "derivation", "source")
 
 
-def _csv(kg: "KnowledgeGraph") -> str:
+def _csv(kg: KnowledgeGraph) -> str:
     g = kg.to_networkx()
     rows = sorted((g.nodes[u]["curie"], g.nodes[u]["label"], d["relation"], d["property"], g.nodes[v]["curie"],
                    g.nodes[v]["label"], d["typicality"], d["derivation"], d["source"]) for u, v, d in g.edges(data=True))
@@ -153,7 +153,7 @@ def _csv(kg: "KnowledgeGraph") -> str:
     return buf.getvalue()
 
 
-def _sssom(kg: "KnowledgeGraph") -> str:
+def _sssom(kg: KnowledgeGraph) -> str:
     """The release's SSSOM mapping set (built from ``ontology/src`` with the release, validated by sssom-py)."""
     from .store import release_paths
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, Any
 
 from .errors import WriteError
 
@@ -38,7 +39,8 @@ def stage(path: str | Path, data: str | bytes | Callable[[IO[Any]], Any], *, bin
         raise WriteError(path, exc.strerror or str(exc)) from None
     tmp = Path(name)
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)) as fh:
+        stream: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)
+        with stream as fh:
             if callable(data):
                 data(fh)
             else:

@@ -76,7 +76,7 @@ class Index:
     _children: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_store(cls, store: Store) -> "Index":
+    def from_store(cls, store: Store) -> Index:
         """Read the index from a store holding the release (nine SELECT queries)."""
         idx = cls()
         ent: dict[str, dict[str, list[str] | str | set[str]]] = {}
@@ -111,7 +111,7 @@ class Index:
                 idx.direct_heads.add(c)
             elif key == "namesCategory":
                 idx.categories.add(c)
-        registers = {(s, t): _REGISTER.get(r.rsplit("/", 1)[-1], "curated") for s, t, r in store.select("""
+        registers = {(s, t): _REGISTER.get((r or "").rsplit("/", 1)[-1], "curated") for s, t, r in store.select("""
             SELECT ?s ?t ?r WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedTarget ?t ; oio:hasSynonymType ?r }""")}
         lexicon_exact: dict[str, set[str]] = {}
         for r in refs:
@@ -124,7 +124,7 @@ class Index:
                 continue
             kinds = tuple(sorted(d["kinds"], key=_kind_rank))
             label = str(d["label"])
-            curated = [s for s in d["syn"] if s not in lexicon_exact.get(iri, ())]  # type: ignore[union-attr]
+            curated = [s for s in d["syn"] if s not in lexicon_exact.get(iri, ())]
             idx.entities[iri] = Entity(iri=iri, label=label, synonyms=tuple(sorted(curated)),
                                        definition=str(d.get("definition", "")), kind=kinds[0], kinds=kinds,
                                        source=str(d.get("source", "")), xrefs=tuple(sorted(d["xrefs"])))
@@ -149,16 +149,17 @@ class Index:
                 idx.defined_by.setdefault(t, set()).add(c)
                 idx.definitions.setdefault(c, set()).add((prop, t))
         for s, title, kind, url in store.select("""
-            SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t . OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
+            SELECT ?s ?t ?k ?u WHERE { ?s a skg:Source ; rdfs:label ?t .
+                                       OPTIONAL { ?s skg:sourceKind ?k } OPTIONAL { ?s rdfs:seeAlso ?u } }"""):
             if s and title:
                 idx.sources[s] = Source(s, title, kind or "", url or "")
-        for strict, weak, label, word, single in store.select("""
+        for strict, weak, phrase, word, single in store.select("""
             SELECT ?strict ?weak ?label ?word ?single WHERE {
               ?strict skg:weakVariant ?weak . ?weak rdfs:label ?label .
               OPTIONAL { ?strict skg:word ?word } OPTIONAL { ?weak skg:singleValued ?single } }"""):
-            if not (strict and weak and label):
+            if not (strict and weak and phrase):
                 continue
-            idx.relations[weak] = label
+            idx.relations[weak] = phrase
             idx.strict_to_weak[strict] = weak
             if word is not None:
                 idx.relation_words.setdefault(norm(word), set()).add(weak)
@@ -175,9 +176,9 @@ class Index:
         for form, value in store.select("SELECT ?k ?v WHERE { ?n a skg:QuestionForm ; rdfs:label ?k ; skg:cue ?v }"):
             if form and value:
                 idx.forms[norm(value)] = form
-        for key, value in store.select("SELECT ?k ?v WHERE { ?n a skg:RankCue ; skg:rankKey ?k ; skg:cue ?v }"):
-            if key and value:
-                idx.rank_cues[norm(value)] = key
+        for rank_key, value in store.select("SELECT ?k ?v WHERE { ?n a skg:RankCue ; skg:rankKey ?k ; skg:cue ?v }"):
+            if rank_key and value:
+                idx.rank_cues[norm(value)] = rank_key
         for cat, direction, value in store.select("""
             SELECT ?k ?d ?v WHERE { ?n a skg:ContextCategory ; rdfs:label ?k ; ?d ?v .
                                     VALUES ?d { skg:precedingCue skg:followingCue skg:pseudoCue skg:terminationCue } }"""):
@@ -231,7 +232,7 @@ class Index:
                 return set(self.names[variant])
         return set()
 
-    def lookup(self, name: "str | Entity", kind: str | None = None) -> Entity:
+    def lookup(self, name: str | Entity, kind: str | None = None) -> Entity:
         """The entity a label, synonym, CURIE, IRI or mapped code (``MONDO:0016698``) names.
 
         Raises :class:`~spineKG.errors.UnknownTermError` naming the closest matches.

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from datetime import date
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -24,9 +23,8 @@ if TYPE_CHECKING:
     import rdflib
 
     from .export import Format
-    from .model import Answer
+    from .model import Answer, TriageResult
     from .query import Rows
-    from .model import TriageResult
     from .views.draw import Drawing
 
 class KnowledgeGraph:
@@ -42,11 +40,11 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ data access
     @property
-    def graph(self) -> "rdflib.Graph":
+    def graph(self) -> rdflib.Graph:
         """The rdflib Graph holding the release (the OWL ontology and its relation graph)."""
         return self.store.graph
 
-    def sparql(self, query: str, **bindings: Any) -> "Rows":
+    def sparql(self, query: str, **bindings: Any) -> Rows:
         """Run a SPARQL query (the project's prefixes are bound) and return its rows."""
         from .query import run_sparql
 
@@ -132,14 +130,14 @@ class KnowledgeGraph:
         return self.find("specialists", **options)
 
     # ------------------------------------------------------------------ views
-    def to_networkx(self, **parts: Any) -> "nx.MultiDiGraph":
+    def to_networkx(self, **parts: Any) -> nx.MultiDiGraph[str]:
         """The graph as a networkx MultiDiGraph: whole, ``entity=`` neighbourhood (``depth=``), one ``kind=``,
         or an ``answer=``'s evidence; see :func:`spineKG.views.graph.to_networkx`."""
         from .views.graph import to_networkx
 
         return to_networkx(self, **parts)
 
-    def show(self, title: str = "", **parts: Any) -> "Drawing":
+    def show(self, title: str = "", **parts: Any) -> Drawing:
         """An interactive pyvis drawing of the part of the graph ``to_networkx(**parts)`` selects;
         displays inline in Jupyter, ``.save(path)`` writes a standalone page."""
         from .views.draw import draw
@@ -150,7 +148,7 @@ class KnowledgeGraph:
             title = getattr(parts["answer"], "question", "")
         return draw(self.to_networkx(**parts), title=title)
 
-    def export(self, format: "Format", path: str | Path | None = None) -> Path:
+    def export(self, format: Format, path: str | Path | None = None) -> Path:
         """Write the graph as ``owl``, ``ttl``, ``jsonld``, ``obo``, ``graphml``, ``gexf``, ``csv`` or ``sssom``
         (default file name ``spinekg`` and the format's extension); see :mod:`spineKG.export`."""
         from .export import export
@@ -158,13 +156,13 @@ class KnowledgeGraph:
         return export(self, format, path)
 
     # ------------------------------------------------------------------ questions and triage
-    def ask(self, question: str) -> "Answer":
+    def ask(self, question: str) -> Answer:
         """Answer a question in plain English, or raise QuestionError; see :mod:`spineKG.ask`."""
         from .ask import ask
 
         return ask(self.engine, question)
 
-    def triage(self, **inputs: Any) -> "TriageResult":
+    def triage(self, **inputs: Any) -> TriageResult:
         """How soon to be seen, and by whom, for a described patient with back pain (rules are data in the
         graph); see :func:`spineKG.triage.triage` for the inputs.
 
@@ -175,7 +173,7 @@ class KnowledgeGraph:
 
         return triage(self.engine, **inputs)
 
-    def triage_text(self, text: str, *, today: "date | None" = None) -> "TriageResult":
+    def triage_text(self, text: str, *, today: date | None = None) -> TriageResult:
         """Triage a patient's own words or a clinician's note, read with clinical NLP (see :mod:`spineKG.triage`).
         ``today`` is the day the text was written (default: today), from which a date of birth or "since October"
         is counted.

@@ -86,21 +86,21 @@ def tokenize(text: str) -> list[Token]:
 class Linker:
     """Links text to the entities of an index (built once per index)."""
 
-    def __init__(self, index: "Index") -> None:
+    def __init__(self, index: Index) -> None:
         self.index = index
 
     @cached_property
-    def _automaton(self) -> "ahocorasick.Automaton":
+    def _automaton(self) -> ahocorasick.Automaton:
         return self._build(gapped=False)
 
     @cached_property
-    def _gapped(self) -> "ahocorasick.Automaton":
+    def _gapped(self) -> ahocorasick.Automaton:
         """The names without their filler words (two words or more left, not opening or closing on a word such as
         "of", and no other name), matched over a text
         without its filler words: "legs have gone like jelly" names what "legs like jelly" does."""
         return self._build(gapped=True)
 
-    def _build(self, gapped: bool) -> "ahocorasick.Automaton":
+    def _build(self, gapped: bool) -> ahocorasick.Automaton:
         import ahocorasick
 
         plain = {}
@@ -218,8 +218,8 @@ class Linker:
         return out
 
     @staticmethod
-    def _spans(auto: "ahocorasick.Automaton", keep: list[int],
-               words: list[str]) -> list[tuple[int, int, tuple["NameRef", ...], int]]:
+    def _spans(auto: ahocorasick.Automaton, keep: list[int],
+               words: list[str]) -> list[tuple[int, int, tuple[NameRef, ...], int]]:
         """The names an automaton finds in the kept words: [start, end) token positions of the text, the name's
         references and its number of words."""
         line = " " + " ".join(words[i] for i in keep) + " "
@@ -243,7 +243,7 @@ def _with(m: Mention, **changes: str) -> Mention:
     return Mention(**fields)  # type: ignore[arg-type]
 
 
-def _ellipsis(index: "Index", tokens: list[Token], text: str, mentions: list[Mention]) -> list[Mention]:
+def _ellipsis(index: Index, tokens: list[Token], text: str, mentions: list[Mention]) -> list[Mention]:
     """'slow or fast growing', 'cervical or thoracic spine': a word before 'or'/'and' that names something
     only with the words shared from the mention after it."""
     covered = {i for m in mentions for i in range(m.start, m.end)}

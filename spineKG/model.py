@@ -6,8 +6,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .render import NOT_A_MEDICAL_DEVICE
 from .terms import TYPICALITY
@@ -87,7 +88,7 @@ class Evidence:
     share: float | None = None
     region: Entity | None = None
     note: str | None = None
-    premises: tuple["Evidence", ...] = ()
+    premises: tuple[Evidence, ...] = ()
     kind: str = "strict"            # strict (every member) | member (hedged, about members) | population
     inherited_from: Entity | None = None   # for an inherited statement: the class it is inherited from
 
@@ -104,7 +105,7 @@ class Evidence:
     def __repr__(self) -> str:
         return f"<Evidence {self.text!r} ({self.derivation}{', ' + self.source.title if self.source else ''})>"
 
-    def chain(self) -> list["Evidence"]:
+    def chain(self) -> list[Evidence]:
         """The asserted statements this one rests on, in order (itself if it is asserted)."""
         if not self.premises:
             return [self]
@@ -303,7 +304,7 @@ class Answer:
     question: str
     results: tuple[Result, ...]
     interpretation: Interpretation
-    triage: "TriageResult | None" = None
+    triage: TriageResult | None = None
     query: Query | None = None
 
     @property

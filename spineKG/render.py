@@ -18,7 +18,7 @@ NOT_A_MEDICAL_DEVICE = ("spineKG is a reference and teaching tool, not a medical
                         "clinician's judgement. If in doubt, seek medical help.")
 
 
-def answer_text(answer: "Answer") -> str:
+def answer_text(answer: Answer) -> str:
     """An answer with its evidence chains and sources, and how the question was read."""
     lines = [answer.question, ""]
     if not answer.results:
@@ -48,7 +48,7 @@ def answer_text(answer: "Answer") -> str:
     return "\n".join(lines)
 
 
-def triage_text(t: "TriageResult") -> str:
+def triage_text(t: TriageResult) -> str:
     """A triage result: the tier and what to do, the rules that fired with their sources, the reading, the
     questions that would settle a possible red flag, the safety net, and the medical-device line."""
     who = f" ({' or '.join(s.label for s in t.specialists)})" if t.specialists else ""

@@ -24,7 +24,8 @@ from .vocab import SKG
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
-__all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins", "tokuhashi", "tomita"]
+__all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins",
+           "tokuhashi", "tomita"]
 
 
 class InvalidOptionError(ScoreInputError):
@@ -162,13 +163,19 @@ class NomsResult:
 
 
 @lru_cache(maxsize=1)
-def _default_kg() -> "KnowledgeGraph":
+def _default_kg() -> KnowledgeGraph:
     from .kg import load
 
     return load()
 
 
-def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
+def _int(value: str | None) -> int:
+    """A whole number an instrument's definition requires (its query binds it, so it is never unbound)."""
+    assert value is not None
+    return int(value)
+
+
+def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
     """An instrument's tables as read from the graph (name: its id, label or synonym, e.g. 'SINS')."""
     kg = kg or _default_kg()
     cache: dict[str, Instrument] = kg.__dict__.setdefault("_instruments", {})
@@ -188,22 +195,25 @@ def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
         close = difflib.get_close_matches(name.lower(), list(names), n=3)
         raise InvalidOptionError("spineKG", "instrument", name, close or sorted({v.rsplit("/", 1)[-1] for v in names.values()}))
     head = kg.store.select(f"""
-        SELECT ?label ?def ?cite WHERE {{ <{iri}> rdfs:label ?label ; obo:IAO_0000115 ?def ; dcterms:source ?s . ?s rdfs:label ?cite }}""")[0]
+        SELECT ?label ?def ?cite WHERE {{ <{iri}> rdfs:label ?label ; obo:IAO_0000115 ?def ; dcterms:source ?s .
+                                          ?s rdfs:label ?cite }}""")[0]
     comps: dict[str, dict[str, Any]] = {}
     for c, ckey, clabel, corder, okey, olabel, points, oorder in kg.store.select(f"""
         SELECT ?c ?ckey ?clabel ?corder ?okey ?olabel ?points ?oorder WHERE {{
           <{iri}> skg:hasComponent ?c . ?c skg:key ?ckey ; rdfs:label ?clabel ; skg:order ?corder ; skg:hasOption ?o .
           ?o skg:key ?okey ; rdfs:label ?olabel ; skg:points ?points ; skg:order ?oorder }}"""):
-        d = comps.setdefault(str(c), {"key": str(ckey), "label": str(clabel), "order": int(corder), "options": []})
-        d["options"].append((int(oorder), Option(str(okey), str(olabel), int(points))))
+        d = comps.setdefault(str(c), {"key": str(ckey), "label": str(clabel), "order": _int(corder), "options": []})
+        d["options"].append((_int(oorder), Option(str(okey), str(olabel), _int(points))))
     components = tuple(Component(d["key"], d["label"], tuple(o for _, o in sorted(d["options"], key=lambda x: x[0])))
                        for d in sorted(comps.values(), key=lambda d: d["order"]))
-    categories = tuple(sorted((Category(str(k), str(l), int(lo), int(hi), str(interp)) for k, l, lo, hi, interp in kg.store.select(f"""
+    categories = tuple(sorted((Category(str(k), str(name), _int(lo), _int(hi), str(interp))
+                               for k, name, lo, hi, interp in kg.store.select(f"""
         SELECT ?key ?label ?min ?max ?interp WHERE {{ <{iri}> skg:hasCategory ?k . ?k skg:key ?key ; rdfs:label ?label ;
           skg:minScore ?min ; skg:maxScore ?max ; skg:interpretation ?interp }}""")), key=lambda c: c.min))
-    grades = tuple({"key": str(k), "label": str(l), "definition": str(d), "group": str(gr)} for k, l, d, gr, _ in sorted(kg.store.select(f"""
+    grades = tuple({"key": str(k), "label": str(name), "definition": str(d), "group": str(gr)}
+                   for k, name, d, gr, _ in sorted(kg.store.select(f"""
         SELECT ?key ?label ?def ?group ?order WHERE {{ <{iri}> skg:hasGrade ?g . ?g skg:key ?key ; rdfs:label ?label ;
-          obo:IAO_0000115 ?def ; skg:gradeGroup ?group ; skg:order ?order }}"""), key=lambda r: int(r[4])))
+          obo:IAO_0000115 ?def ; skg:gradeGroup ?group ; skg:order ?order }}"""), key=lambda r: _int(r[4])))
     decisions: dict[str, dict[str, Any]] = {}
     for k, key, order, rationale, strength, rs, group, stab, tol, mech, rec in kg.store.select(f"""
         SELECT ?d ?key ?order ?rationale ?strength ?rs ?group ?stab ?tol ?mech ?rec WHERE {{
@@ -212,7 +222,7 @@ def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
           OPTIONAL {{ ?d skg:whenRadiosensitivity ?rs }} OPTIONAL {{ ?d skg:whenEsccGroup ?group }}
           OPTIONAL {{ ?d skg:whenStability ?stab }} OPTIONAL {{ ?d skg:whenCanTolerateSurgery ?tol }}
           OPTIONAL {{ ?d skg:whenMechanicalPain ?mech }} }}"""):
-        d = decisions.setdefault(str(k), {"key": str(key), "order": int(order), "rationale": str(rationale),
+        d = decisions.setdefault(str(k), {"key": str(key), "order": _int(order), "rationale": str(rationale),
                                           "strength": str(strength), "radiosensitivity": str(rs) if rs else None,
                                           "escc_group": str(group) if group else None, "stability": [],
                                           "can_tolerate_surgery": tol == "true" if tol is not None else None,
@@ -227,7 +237,7 @@ def instrument(name: str, kg: "KnowledgeGraph | None" = None) -> Instrument:
     return inst
 
 
-def _score(name: str, kg: "KnowledgeGraph | None", chosen: dict[str, Any]) -> ScoreResult:
+def _score(name: str, kg: KnowledgeGraph | None, chosen: dict[str, Any]) -> ScoreResult:
     inst = instrument(name, kg)
     expected = [c.key for c in inst.components]
     unknown = [k for k in chosen if k not in expected]
@@ -249,14 +259,14 @@ def _score(name: str, kg: "KnowledgeGraph | None", chosen: dict[str, Any]) -> Sc
 
 
 def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse: str, posterolateral: str,
-         kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+         kg: KnowledgeGraph | None = None) -> ScoreResult:
     """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable."""
     return _score(INSTRUMENT_OF["sins"], kg, dict(location=location, pain=pain, bone_lesion=bone_lesion, alignment=alignment,
                                    collapse=collapse, posterolateral=posterolateral))
 
 
 def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, vertebral_body_mets: str | int,
-              major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+              major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
     """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more."""
     return _score(INSTRUMENT_OF["tokuhashi"], kg, dict(
         general_condition_kps=general_condition_kps, extraspinal_bone_mets=extraspinal_bone_mets,
@@ -264,7 +274,7 @@ def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, v
         palsy_frankel=palsy_frankel))
 
 
-def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: "KnowledgeGraph | None" = None) -> ScoreResult:
+def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
     """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care."""
     return _score(INSTRUMENT_OF["tomita"], kg, dict(primary_growth=primary_growth, visceral_mets=visceral_mets, bone_mets=bone_mets))
 
@@ -277,7 +287,7 @@ RADIOSENSITIVITY = ("radiosensitive", "radioresistant")
 
 def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | None = None, stability: str | None = None,
          sins: int | None = None, mechanical_pain: bool = False, can_tolerate_surgery: bool = True,
-         kg: "KnowledgeGraph | None" = None) -> NomsResult:
+         kg: KnowledgeGraph | None = None) -> NomsResult:
     """The NOMS framework's recommendation (Laufer 2013).
 
     ``histology`` (a tumor or primary cancer named in the graph, whose radiosensitivity the graph states) or
@@ -289,10 +299,10 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
     >>> r = noms(escc="2", histology="breast cancer", stability="stable")
     >>> [e.label for e in r.recommendations], r.radiosensitivity
     (['external beam radiation therapy'], 'radiosensitive')
-    >>> noms(escc="1a", histology="kidney cancer")
+    >>> noms(escc="1a", histology="kidney cancer")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    spineKG.errors.ScoreInputError: NOMS needs the mechanical assessment: give stability= (stable, potentially_unstable, unstable) or sins= (a SINS total)
+    spineKG.errors.ScoreInputError: NOMS needs the mechanical assessment: give stability= (stable, ...) or sins= (a SINS total)
     """
     kg = kg or _default_kg()
     framework, scale = instrument("NOMSFramework", kg), instrument("BilskyESCC", kg)
@@ -343,7 +353,7 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
                       stability, can_tolerate_surgery, framework.citation, mechanical_pain)
 
 
-def _radiosensitivity_of(kg: "KnowledgeGraph", histology: str) -> tuple[str, str]:
+def _radiosensitivity_of(kg: KnowledgeGraph, histology: str) -> tuple[str, str]:
     """The radiosensitivity the graph states for a tumor or primary cancer, and a note when it is hedged."""
     e = kg.lookup(histology)
     rows = kg.engine.edges_between([e.iri], [str(SKG.Radiosensitive), str(SKG.Radioresistant)],

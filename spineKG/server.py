@@ -52,9 +52,10 @@ import struct
 import sys
 import time
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import QueryRefusedError, SparqlError
 from .query import named_queries
@@ -514,7 +515,7 @@ class Pool:
             self._grow(fut)
         try:
             return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Refused(503, f"the query was stopped after the {self.settings.timeout:g} s time limit "
                                f"(it waited for a free worker)") from None
 
@@ -566,7 +567,7 @@ class Pool:
         self.exit_waiters[pid] = fut
         try:
             return await asyncio.wait_for(fut, wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.exit_waiters.pop(pid, None)
             return None
 
@@ -589,7 +590,7 @@ class Endpoint:
                 head, body = await asyncio.wait_for(
                     worker.call({"timeout": left, "accept": accept, "format": fmt}, query.encode()), left + 0.02)
                 ok = True
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise Refused(503, f"the query was stopped after the {settings.timeout:g} s time limit") from None
             except (asyncio.IncompleteReadError, ConnectionError, OSError):
                 late = time.monotonic() >= deadline - 0.05
@@ -648,15 +649,20 @@ def page() -> str:
 <code>dcterms:</code>, <code>obo:</code>, <code>oio:</code> are bound. Endpoint: <code>/sparql</code>;
 routes described in <a href="/openapi.json">/openapi.json</a>.</p>
 <form action="/sparql" method="get">
-<label>Named queries: <select onchange="document.getElementById('q').value=this.value"><option value="">(choose)</option>{options}</select></label><br>
-<textarea id="q" name="query" rows="12" cols="100">SELECT ?tumor WHERE {{ ?t skg:mayCause skg:Myelopathy ; skg:kind "tumor" ; rdfs:label ?tumor }}</textarea><br>
+<label>Named queries: <select onchange="document.getElementById('q').value=this.value">
+<option value="">(choose)</option>{options}</select></label><br>
+<textarea id="q" name="query" rows="12" cols="100">SELECT ?tumor WHERE {{
+  ?t skg:mayCause skg:Myelopathy ; skg:kind "tumor" ; rdfs:label ?tumor }}</textarea><br>
 <label>Format: <select name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option></select></label>
 <button type="submit">Run</button></form></body></html>"""
 
 
 def openapi(settings: Settings) -> dict[str, Any]:
     """The OpenAPI 3.1 description of the routes."""
-    text = lambda d: {"description": d, "content": {"text/plain": {"schema": {"type": "string"}}}}  # noqa: E731
+
+    def text(d: str) -> dict[str, Any]:
+        return {"description": d, "content": {"text/plain": {"schema": {"type": "string"}}}}
+
     results = {m: {"schema": {"type": "string"}} for m in (*FORMATS.values(), *GRAPH_FORMATS.values())}
     params = [
         {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
@@ -790,7 +796,7 @@ def make_app(endpoint: Endpoint) -> Any:
             body = (await asyncio.wait_for(read_body(request), settings.header_timeout)).decode("utf-8")
         except _TooLarge:
             return error(413, f"the request body is over the {settings.body_bytes:,}-byte limit")
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return error(408, f"the request body did not arrive within {settings.header_timeout:g} s")
         except UnicodeDecodeError:
             return error(400, "the request is not UTF-8")

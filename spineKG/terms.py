@@ -5,7 +5,8 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Sequence, TypedDict, Union
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, TypedDict, Union
 
 if TYPE_CHECKING:
     from .model import Entity
@@ -264,7 +265,7 @@ class Constraints(TypedDict, total=False):
 class Options(Constraints, total=False):
     """The constraint keywords and the options of ``KnowledgeGraph.find``."""
 
-    under: "str | Entity"
+    under: str | Entity
     direct: bool
     typical: bool
     rank: Rank

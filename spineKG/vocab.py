@@ -25,7 +25,7 @@ class Namespace(str):
 
     _terms: Collection[str] | None
 
-    def __new__(cls, iri: str, terms: Collection[str] | None = None) -> "Namespace":
+    def __new__(cls, iri: str, terms: Collection[str] | None = None) -> Namespace:
         ns = super().__new__(cls, iri)
         ns._terms = terms
         return ns

@@ -7,7 +7,8 @@ rank cues — is data in the graph (``ontology/src/lexicon.yaml``).
 """
 from __future__ import annotations
 
-__all__ = ["PREPOSITIONS", "WH_CATEGORY", "AUXILIARIES", "COMPARATIVES", "FUNCTION", "NUMBERS", "OBJECT_PRONOUNS", "PRONOUNS", "REFERRING", "WH"]
+__all__ = ["AUXILIARIES", "COMPARATIVES", "FUNCTION", "NUMBERS", "OBJECT_PRONOUNS", "PREPOSITIONS", "PRONOUNS", "REFERRING", "WH",
+           "WH_CATEGORY"]
 
 WH = frozenset({"which", "what", "who", "whom", "whose", "where", "when", "why", "how"})
 # the wh-words after which a category names the kind of answer ("which tumors"); the others ask by themselves

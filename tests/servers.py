@@ -11,9 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = [ROOT / "ontology" / "spinekg.ttl", ROOT / "ontology" / "spinekg-relations.ttl"]

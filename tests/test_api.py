@@ -73,7 +73,8 @@ def test_symptoms_and_mechanisms(any_kg: spineKG.KnowledgeGraph) -> None:
     assert {"deep ache", "sharp or shock-like pain", "night pain", "morning pain", "pain worse with touch or compression"} <= pain
     red = labels(any_kg.find(under="red flag symptom"))
     assert {"loss of appetite", "unplanned weight loss", "nausea", "vomiting", "fever", "chills", "shakes"} == red
-    assert {"radiculopathy", "myelopathy", "cauda equina syndrome"} <= labels(any_kg.find(under="neurological deficit", caused_by="spinal tumor"))
+    deficits = labels(any_kg.find(under="neurological deficit", caused_by="spinal tumor"))
+    assert {"radiculopathy", "myelopathy", "cauda equina syndrome"} <= deficits
     ces = labels(any_kg.symptoms(caused_by="cauda equina syndrome"))
     assert {"saddle numbness", "walking difficulty", "loss of bowel control", "loss of bladder control"} <= ces
     assert not ces & {"fever", "loss of appetite"}

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import spineKG
 from spineKG import files
 from spineKG.errors import WriteError
 

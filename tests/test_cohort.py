@@ -15,7 +15,7 @@ def test_cohort_is_linked_and_proportioned(kg: spineKG.KnowledgeGraph, tmp_path:
     triples = write(kg, 3000, path, progress=False)
     assert triples > 3000 * 8
     lines = path.read_text().splitlines()
-    tumors = collections.Counter(l.split()[2] for l in lines if f"<{COHORT}hasTumor>" in l)
+    tumors = collections.Counter(line.split()[2] for line in lines if f"<{COHORT}hasTumor>" in line)
     metastatic = sum(c for t, c in tumors.items() if kg.index.is_a(t.strip("<>"), str(spineKG.vocab.SKG.SecondarySpinalTumor)))
     assert 0.5 < metastatic / 3000 < 0.7          # metastases are the most common type
     assert all(t.strip("<>") in kg.index.entities for t in tumors)

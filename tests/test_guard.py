@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -122,7 +122,8 @@ def test_the_syntax_check_never_evaluates(sink: Sink) -> None:
     """check_syntax parses only: a FROM of the sink fetches nothing, an ORDER BY over 27 million rows of VALUES
     (45 s if evaluated) returns at once."""
     v = " ".join(str(i) for i in range(300))
-    heavy = f"SELECT * FROM <{sink.url}> WHERE {{ {{ VALUES ?a {{ {v} }} }} {{ VALUES ?b {{ {v} }} }} {{ VALUES ?c {{ {v} }} }} }} ORDER BY ?a"
+    heavy = (f"SELECT * FROM <{sink.url}> WHERE {{ {{ VALUES ?a {{ {v} }} }} {{ VALUES ?b {{ {v} }} }} "
+             f"{{ VALUES ?c {{ {v} }} }} }} ORDER BY ?a")
     t = time.perf_counter()
     check_syntax(heavy)
     assert time.perf_counter() - t < 1.0

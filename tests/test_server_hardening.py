@@ -7,11 +7,11 @@ import socket
 import statistics
 import threading
 import time
-import urllib.parse
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
 
 import pytest
 

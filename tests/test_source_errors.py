@@ -53,7 +53,7 @@ def test_missing_definition_is_rejected(src_copy: Path) -> None:
     text = path.read_text()
     start = text.index("- id: Palpation")
     block_end = text.index("\n- id:", start + 1)
-    block = "\n".join(l for l in text[start:block_end].splitlines() if not l.strip().startswith("definition:"))
+    block = "\n".join(line for line in text[start:block_end].splitlines() if not line.strip().startswith("definition:"))
     path.write_text(text[:start] + block + text[block_end:])
     with pytest.raises(SourceError, match="definition") as err:
         load_source(src_copy)

@@ -18,14 +18,14 @@ spineKG.errors.QuestionError: ...
 """
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BudgetError, QuestionError
-from ..model import Answer, Interpretation, Reading as ReadingView, Result, TriageResult
-from ..vocab import SKG
+from ..model import Answer, Interpretation, Result, TriageResult
+from ..model import Reading as ReadingView
 from ..triage import triage_text
+from ..vocab import SKG
 from .candidates import Candidate, candidates
 from .execute import Outcome, execute
 from .ranking import confidence, confidence_features, model
@@ -43,7 +43,7 @@ TIME_BUDGET = 2.0     # CPU seconds a question's readings may take before it is 
 MAX_NAMED = 16        # things a question may name: the readings grow with them (the longest blind question names 8)
 
 
-def ask(engine: "Engine", question: Any) -> Answer:
+def ask(engine: Engine, question: Any) -> Answer:
     """Answer a question, or raise QuestionError when it cannot be read with enough confidence."""
     text = _check(question)
     r = read(engine, text)   # (loads spaCy the first time a question holds a context cue: not counted)
@@ -81,7 +81,7 @@ def ask(engine: "Engine", question: Any) -> Answer:
     return Answer(text, results, interpretation, triage=safety, query=query)
 
 
-def interpret(engine: "Engine", r: Reading, started: float | None = None) -> list[tuple[Candidate, Outcome | None]]:
+def interpret(engine: Engine, r: Reading, started: float | None = None) -> list[tuple[Candidate, Outcome | None]]:
     """The candidate readings of a question, best first; the best one run (its answers and triage)."""
     started = time.process_time() if started is None else started
     cands = candidates(engine, r)
@@ -92,7 +92,7 @@ def interpret(engine: "Engine", r: Reading, started: float | None = None) -> lis
     return [(cands[0], execute(engine, r, cands[0])), *((c, None) for c in cands[1:])]
 
 
-def _tells_red_flag(engine: "Engine", t: "TriageResult") -> bool:
+def _tells_red_flag(engine: Engine, t: TriageResult) -> bool:
     """Whether a rule above self-care fired on something the text states as present (not a red flag only named as a
     topic, "what are the warning signs ...", nor only possible), or on a cancer of the person."""
     idx = engine.index
@@ -108,7 +108,7 @@ def _tells_red_flag(engine: "Engine", t: "TriageResult") -> bool:
     return False
 
 
-def _patient_story(engine: "Engine", r: Reading) -> bool:
+def _patient_story(engine: Engine, r: Reading) -> bool:
     """Whether a question tells of a person's own back pain or symptoms (theirs, or a relative's): a person, and a
     symptom named as present (a risk factor alone, "while I'm on chemo", is no story of symptoms)."""
     people = {"i", "im", "ive", "my", "me", "mum", "mom", "mother", "dad", "father", "husband", "wife", "son",
@@ -121,10 +121,13 @@ def _patient_story(engine: "Engine", r: Reading) -> bool:
                                          for p in r.parts))
 
 
-def _interpretation(engine: "Engine", r: Reading, c: Candidate, conf: float, alternatives: tuple[str, ...],
+def _interpretation(engine: Engine, r: Reading, c: Candidate, conf: float, alternatives: tuple[str, ...],
                     sparql: str) -> Interpretation:
     idx = engine.index
-    label = lambda i: idx.entities[i].label if i in idx.entities else i  # noqa: E731
+
+    def label(i: str) -> str:
+        return idx.entities[i].label if i in idx.entities else i
+
     readings = tuple(ReadingView(r.parts[s.part].mention.text, tuple(sorted(label(i) for i in r.parts[s.part].iris)),
                                  s.phrase, s.constraint.negate) for s in c.slots)
     used = {s.part for s in c.slots} | {c.head_part, c.subject, c.target, *c.options}
@@ -145,13 +148,12 @@ def _check(question: Any) -> str:
         raise QuestionError(f"The question is {len(text):,} characters long; spineKG reads questions of up to "
                             f"{MAX_CHARS:,} characters. Ask one short question at a time.")
     letters = [ch for ch in text if ch.isalpha()]
-    words = re.findall(r"[a-z]+", text.lower())
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.8:
         raise QuestionError("The question does not look like English; spineKG understands questions in English.")
     return text
 
 
-def _cannot(engine: "Engine", r: Reading) -> str:
+def _cannot(engine: Engine, r: Reading) -> str:
     unknown = [t.raw for t in r.unexplained][:6]
     hint = f" (not recognised: {', '.join(unknown)})" if unknown else ""
     kinds = ", ".join(engine.index.entities[i].label for i in engine.index.roots.values())

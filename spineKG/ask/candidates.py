@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from ..model import Constraint, Query
 from ..text import plural
 from ..vocab import RDFS_SUBCLASS, SKG
-from .reading import Part, Reading
 from ..words import FUNCTION, PREPOSITIONS, REFERRING, WH, WH_CATEGORY
+from .reading import Part, Reading
 
 if TYPE_CHECKING:
     from ..query import Engine
@@ -71,7 +71,7 @@ class Candidate:
     frame: str = ""                                        # the canonical sentence without the names it is about
 
 
-def candidates(engine: "Engine", r: Reading) -> list[Candidate]:
+def candidates(engine: Engine, r: Reading) -> list[Candidate]:
     """Every reading of the question the graph could answer, best first by the default weights."""
     from .ranking import score
 
@@ -118,7 +118,7 @@ def _similarities(r: Reading, cands: list[Candidate]) -> None:
 
 
 class _Generator:
-    def __init__(self, engine: "Engine", r: Reading) -> None:
+    def __init__(self, engine: Engine, r: Reading) -> None:
         self.engine, self.r, self.idx = engine, r, engine.index
         self.focus = [n for n, p in enumerate(r.parts) if p.in_focus]
         self.cue_length: dict[str, int] = {}
@@ -196,8 +196,7 @@ class _Generator:
             put(cue.value, "wh_cue" if near else "cue", None)
             self.cue_length[cue.value] = max(self.cue_length.get(cue.value, 0), cue.end - cue.start)
         for n in self.focus:
-            p = r.parts[n]
-            for iri in p.iris:
+            if r.parts[n].iris:
                 for root in idx.roots.values():
                     if root not in out and self.engine.relations_between(root, self.constraint(root, r.parts[n])):
                         put(root, "inferred", None)
@@ -337,7 +336,10 @@ class _Generator:
         if "tumor" in idx.entities[head].kinds:
             return [[n] for n in parts]
         groups: list[list[int]] = []
-        under = lambda p: any(idx.is_a(i, head) for i in p.iris)  # noqa: E731 - a value of the asked kind
+
+        def under(p: Part) -> bool:  # a value of the asked kind
+            return any(idx.is_a(i, head) for i in p.iris)
+
         for n in parts:
             p = r.parts[n]
             prev = r.parts[groups[-1][-1]] if groups else None
@@ -511,8 +513,13 @@ class _Generator:
 
     def canonical(self, c: Candidate) -> str:
         idx, r = self.idx, self.r
-        label = lambda iri: idx.entities[iri].label if iri in idx.entities else iri.rsplit("/", 1)[-1]  # noqa: E731
-        part_label = lambda n: " or ".join(sorted(label(i) for i in r.parts[n].iris))  # noqa: E731
+
+        def label(iri: str) -> str:
+            return idx.entities[iri].label if iri in idx.entities else iri.rsplit("/", 1)[-1]
+
+        def part_label(n: int) -> str:
+            return " or ".join(sorted(label(i) for i in r.parts[n].iris))
+
         head = label(c.head)
         if c.shape == "yesno" and c.subject is not None and c.target is not None:
             names = sorted({self.idx.relations.get(x, "is a kind of").removeprefix("may: ") for x in c.relations})

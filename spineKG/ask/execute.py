@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Entity, Evidence, Query, Result, Results, TriageResult
-from ..triage import rules, triage_text
 from ..terms import TYPICALITY
+from ..triage import rules, triage_text
 from ..vocab import RDFS_SUBCLASS, SKG
 from .reading import Reading
 
 if TYPE_CHECKING:
     from ..query import Engine
-    from .candidates import Candidate   # (candidates calls query_of: a runtime import here would be a cycle)
+    from .candidates import Candidate  # (candidates calls query_of: a runtime import here would be a cycle)
 
 __all__ = ["Outcome", "execute", "query_of"]
 
@@ -42,7 +42,7 @@ class Outcome:
     triage: TriageResult | None = None
 
 
-def execute(engine: "Engine", r: Reading, c: Candidate) -> Outcome:
+def execute(engine: Engine, r: Reading, c: Candidate) -> Outcome:
     """The answers of a reading."""
     if c.shape == "yesno":
         return Outcome(_yesno(engine, r, c))
@@ -70,7 +70,7 @@ def _value(entity: Entity, value: str, evidence: tuple[Evidence, ...] = ()) -> R
     return Result(entity, evidence, value=value)
 
 
-def _yesno(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
+def _yesno(engine: Engine, r: Reading, c: Candidate) -> tuple[Result, ...]:
     idx = engine.index
     assert c.subject is not None and c.target is not None
     subj, obj = r.parts[c.subject], r.parts[c.target]
@@ -107,7 +107,7 @@ def _yesno(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
     return (_value(subject, "no"),)
 
 
-def _shares(engine: "Engine", r: Reading, c: Candidate) -> tuple[Result, ...]:
+def _shares(engine: Engine, r: Reading, c: Candidate) -> tuple[Result, ...]:
     idx = engine.index
     tumors = [i for p in r.focus_parts for i in p.iris if "tumor" in idx.entities[i].kinds] or [str(SKG.SpinalTumor)]
     regions = {i for n in c.options for i in r.parts[n].iris}

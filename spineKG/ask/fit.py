@@ -33,7 +33,7 @@ _GENERIC = {"spinal", "spine", "tumor", "tumors", "tumour", "tumours", "the", "a
             "neoplasms", "about", "approximately", "roughly"}
 
 
-def release_engine() -> "Engine":
+def release_engine() -> Engine:
     """The query engine on the bundled release in the embedded store (what ``spineKG.load()`` builds; made here
     from the store and the index, as this layer may not import the KnowledgeGraph facade)."""
     from ..index import Index
@@ -59,11 +59,14 @@ def _forms(text: Any) -> set[str]:
 def passes(q: dict[str, Any], labels: list[tuple[str, ...]]) -> bool:
     """Whether answers (each its label and synonyms) pass a question."""
     names = [set().union(*(_forms(n) for n in ans)) for ans in labels]
-    hit = lambda name: any(_forms(name) & n for n in names)  # noqa: E731
+
+    def hit(name: str) -> bool:
+        return any(_forms(name) & n for n in names)
+
     return all(hit(n) for n in q.get("must_include") or []) and not any(hit(n) for n in q.get("must_exclude") or [])
 
 
-def collect(engine: "Engine", questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def collect(engine: Engine, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every question's candidates with their features and whether each is right (``engine``: a
     KnowledgeGraph's ``.engine``, or :func:`release_engine` for the bundled release)."""
     from . import _check

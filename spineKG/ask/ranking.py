@@ -50,7 +50,7 @@ def model() -> dict[str, Any]:
     return DEFAULT
 
 
-def score(c: "Candidate") -> float:
+def score(c: Candidate) -> float:
     """The linear score of a candidate under the model's weights."""
     f = dict(c.features)
     f["yesno_x_form"] = f.get("shape_yesno", 0.0) * f.get("form_yesno", 0.0)

@@ -82,7 +82,7 @@ class Reading:
         return [t.raw for t in self.tokens[start:end]]
 
 
-def read(engine: "Engine", text: str) -> Reading:
+def read(engine: Engine, text: str) -> Reading:
     """Read a question (already checked for length and language)."""
     tokens = tokenize(text)
     # in a question only negation and exclusion change the reading ("which tests do not use ...")
@@ -126,7 +126,7 @@ def read(engine: "Engine", text: str) -> Reading:
     return r
 
 
-def _context_phrases(engine: "Engine") -> dict[str, set[str]]:
+def _context_phrases(engine: Engine) -> dict[str, set[str]]:
     """The normalised cue phrases of negation and exclusion, as a phrase table (read once per store)."""
     idx = engine.index
     return {norm(c): {"context"} for cat in ("negated", "excluded") for d in ("preceding", "following")
@@ -203,7 +203,7 @@ def _comparison(raw: list[str]) -> tuple[str, float] | None:
     return None
 
 
-def _resolve(r: Reading, idx: "Index") -> None:
+def _resolve(r: Reading, idx: Index) -> None:
     """Bring in what the focus refers back to: when it uses a pronoun or names no more than a kind of answer
     ("What are the aims?"), the things named in the sentence before it; a singular pronoun ("it", "this")
     stands for one thing, the tumor of that sentence when it names one ("a meningioma pressing on my cord")."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MissingDependencyError
-from .source import SOURCE_DIR, SourceError, load_source
+from ..errors import MissingDependencyError, SourceError
+from .source import SOURCE_DIR, load_source
 
 ONTOLOGY_DIR = SOURCE_DIR.parent
 ARTIFACTS = ("spinekg.owl", "spinekg.ttl", "spinekg-relations.ttl", "spinekg.sssom.tsv")
 
-__all__ = ["ARTIFACTS", "BuildReport", "SourceError", "build"]
+__all__ = ["ARTIFACTS", "BuildReport", "ONTOLOGY_DIR", "SOURCE_DIR", "build"]
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,14 @@ def build(source_dir: Path | str = SOURCE_DIR, out_dir: Path | str = ONTOLOGY_DI
 
     Example (needs Java): ``build(out_dir="/tmp/release")`` returns a BuildReport with the counts.
     """
+    from ..errors import ReasonerError
     from . import codegen
     from .materialise import materialise
-    from .sssom import render as render_sssom
-    from .owl import build_owl
-    from ..errors import ReasonerError
     from .namespaces import PREFIXES
+    from .owl import build_owl
     from .rdfxml import to_rdfxml
     from .reason import classify
+    from .sssom import render as render_sssom
 
     if not (Path(source_dir) / "schema.yaml").is_file():
         where = "this installed package has no ontology source" if Path(source_dir) == SOURCE_DIR else "no schema.yaml here"

@@ -18,7 +18,8 @@ def bnode(*parts: Any) -> BNode:
     return BNode(f"b{digest}")
 
 
-def annotate(g: Graph, subject: URIRef | BNode, predicate: URIRef, target: Any, qualifiers: dict[URIRef, Any], key: tuple) -> BNode:
+def annotate(g: Graph, subject: URIRef | BNode, predicate: URIRef, target: Any, qualifiers: dict[URIRef, Any],
+             key: tuple[Any, ...]) -> BNode:
     ax = bnode("axiom", *key)
     g.add((ax, RDF.type, OWL.Axiom))
     g.add((ax, OWL.annotatedSource, subject))

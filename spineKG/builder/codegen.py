@@ -13,8 +13,8 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import Graph, URIRef
 
@@ -31,7 +31,7 @@ def graph_terms(*graphs: Graph) -> list[str]:
     for g in graphs:
         for triple in g:
             for t in triple:
-                if isinstance(t, URIRef) and t.startswith(ns) and not t.startswith(skip):
+                if isinstance(t, URIRef) and t.startswith(ns) and not str(t).startswith(skip):
                     name = t[len(ns):]
                     if re.fullmatch(r"[A-Za-z_]\w*", name):   # not the version IRI
                         names.add(name)
@@ -51,7 +51,8 @@ def render(src: OntologySource, terms: Iterable[str]) -> str:
         '"""',
         "from __future__ import annotations",
         "",
-        "from typing import TYPE_CHECKING, Literal, Sequence, TypedDict, Union",
+        "from collections.abc import Sequence",
+        "from typing import TYPE_CHECKING, Literal, TypedDict, Union",
         "",
         "if TYPE_CHECKING:",
         "    from .model import Entity",
@@ -96,7 +97,7 @@ def render(src: OntologySource, terms: Iterable[str]) -> str:
         "class Options(Constraints, total=False):",
         '    """The constraint keywords and the options of ``KnowledgeGraph.find``."""',
         "",
-        '    under: "str | Entity"',
+        '    under: str | Entity',
         "    direct: bool",
         "    typical: bool",
         "    rank: Rank",

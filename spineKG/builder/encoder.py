@@ -7,9 +7,10 @@ The recipe, run once by a maintainer, not by the build or CI (it needs torch, ab
    average each added word's vector over 128 positions, most of them padding.
 2. The vocabulary is the teacher's WordPiece vocabulary without its ``[unused]`` and non-ASCII tokens, plus, as
    whole-word tokens, every word of the ontology's labels, synonyms, definitions and rules and of the lexicon's
-   names, relation phrases and cues that the teacher splits into pieces, so that "myelopathy" or "tumour" gets the teacher's vector for the whole
-   word rather than the mean of its word pieces. (Adding the 20,000 most frequent English words as well, from
-   wordfreq, changed nothing measurable on the paraphrase task, so the recipe leaves them out.)
+   names, relation phrases and cues that the teacher splits into pieces, so that "myelopathy" or "tumour" gets
+   the teacher's vector for the whole word rather than the mean of its word pieces. (Adding the 20,000 most
+   frequent English words as well, from wordfreq, changed nothing measurable on the paraphrase task, so the
+   recipe leaves them out.)
 3. ``model2vec.distill.distill_from_model``: one teacher forward pass per token, PCA to ``dims`` dimensions,
    SIF weighting (coefficient 1e-4, Zipf ranks), all as model2vec does by default.
 4. The vectors are quantised to int8 with one common scale (which cancels when a mean is scaled to length 1),
@@ -25,9 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..encoder import ENCODER_DIR
 from .source import SOURCE_DIR, OntologySource, load_source

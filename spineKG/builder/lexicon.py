@@ -65,7 +65,7 @@ class Lexicon:
     fillers: tuple[str, ...] = ()
 
 
-def read(path: Path, src: "OntologySource") -> Lexicon:
+def read(path: Path, src: OntologySource) -> Lexicon:
     """Read and check the lexicon against the entities, properties and sources of the source."""
     lex = Lexicon()
     if not path.exists():
@@ -137,7 +137,7 @@ def _described(g: Graph, node: URIRef, kind: URIRef, label: str, definition: str
     g.add((node, URIRef("http://purl.org/dc/terms/source"), SOURCE[DEFAULT_SOURCE]))
 
 
-def emit(g: Graph, src: "OntologySource") -> None:
+def emit(g: Graph, src: OntologySource) -> None:
     """Write the lexicon into the OWL graph."""
     lex = src.lexicon
     for ap, label in ((SKG.ClinicalShorthand, "clinical shorthand"),):
@@ -155,16 +155,16 @@ def emit(g: Graph, src: "OntologySource") -> None:
                                                           SKG.synonymSource: SOURCE[n.source]},
                  ("lexicon", n.entity, n.scope, n.text))
     for pid, phrases in lex.relations.items():
-        prop = src.properties[pid]
-        for iri in (SKG[prop.id], SKG[prop.weak]):
+        relation = src.properties[pid]
+        for iri in (SKG[relation.id], SKG[relation.weak]):
             for w in phrases:
                 g.add((iri, SKG.word, Literal(w)))
     for pid, phrases in lex.inverse.items():
-        prop = src.properties[pid]
-        for iri in (SKG[prop.id], SKG[prop.weak]):
-            for n, w in enumerate(phrases):
+        relation = src.properties[pid]
+        for iri in (SKG[relation.id], SKG[relation.weak]):
+            for i, w in enumerate(phrases):
                 g.add((iri, SKG.inverseWord, Literal(w)))
-                if n == 0:
+                if i == 0:
                     g.add((iri, SKG.inverseLabel, Literal(w, lang="en")))
     _described(g, SKG.QuestionForm, OWL.Class, "question form",
         "A way of asking that is not a kind of answer: a request for a list, or a question about a share in percent; "

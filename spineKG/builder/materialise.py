@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
@@ -51,7 +52,7 @@ class Edge:
     note: str | None = None
     population: bool = False
     how: str = "asserted"   # asserted | definition | reasoner | inherited | chain | generalised | transitive
-    premises: tuple[tuple, ...] = field(default=(), compare=False)
+    premises: tuple[tuple[Any, ...], ...] = field(default=(), compare=False)
     inherited_from: str | None = None
 
     @property
@@ -60,11 +61,11 @@ class Edge:
         return "population" if self.population else "strict" if self.typicality == "always" else "member"
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         return (self.s, self.p, self.o, self.region)
 
 
-def axiom_iri(key: tuple) -> URIRef:
+def axiom_iri(key: tuple[Any, ...]) -> URIRef:
     return AXIOM[hashlib.sha1("|".join(str(k) for k in key).encode()).hexdigest()[:12]]
 
 
@@ -79,10 +80,11 @@ class Materialiser:
         for e, eqs in cls.equivalents.items():
             supers.setdefault(e, set()).update(x for x in eqs if x != e)
         closure = {e: self._closure(e, supers) for e in supers}
-        self.parents = {e: {p for p in ps if p != e and not any(p in closure[q] for q in ps if q != p and q != e and p != q and e not in closure.get(q, ()))}
+        self.parents = {e: {p for p in ps if p != e and not any(p in closure[q] for q in ps
+                                                                 if q != p and q != e and e not in closure.get(q, ()))}
                         for e, ps in supers.items()}
         self.ancestors = {e: self._bfs(e) for e in self.parents}     # e -> {ancestor: distance}
-        self.edges: dict[tuple, Edge] = {}
+        self.edges: dict[tuple[Any, ...], Edge] = {}
 
     @staticmethod
     def _closure(e: str, supers: dict[str, set[str]]) -> set[str]:
@@ -115,7 +117,7 @@ class Materialiser:
         if old is None:
             return True
         if self.trank[new.typicality] != self.trank[old.typicality]:
-            return self.trank[new.typicality] > self.trank[old.typicality]
+            return bool(self.trank[new.typicality] > self.trank[old.typicality])
         return len(new.premises) < len(old.premises) and old.how not in ("asserted", "definition")
 
     def add(self, edge: Edge) -> bool:
@@ -129,7 +131,7 @@ class Materialiser:
             return True
         return False
 
-    def sub_key(self, e: str, a: str) -> tuple:
+    def sub_key(self, e: str, a: str) -> tuple[Any, ...]:
         return (e, SUB, a, None)
 
     # ------------------------------------------------------------------ steps
@@ -179,7 +181,7 @@ class Materialiser:
             by_subject.setdefault(x.s, []).append(x)
         single = {p for p, spec in self.src.properties.items() if spec.single_valued}
         for e, anc in self.ancestors.items():
-            nearest: dict[tuple, int] = {}   # the closest class stating a relation (single-valued) or a relation and object
+            nearest: dict[tuple[Any, ...], int] = {}   # the closest class stating a relation (single-valued) or a relation and object
             for a, d in anc.items():
                 for x in by_subject.get(a, ()):
                     k = (x.p,) if x.p in single else (x.p, x.o, x.region)
@@ -202,7 +204,8 @@ class Materialiser:
         props = {p for p, spec in self.src.properties.items() if spec.object_inherits}
         base = [x for x in self.edges.values() if x.p in props and not x.population]
         stated = {(x.s, x.p, x.o) for x in base if x.how == "asserted"}
-        named = [e for e in self.ancestors if e in self.src.entities and self.src.entities[e].defined_as is None]   # tumor types, not categories
+        # tumor types, not categories
+        named = [e for e in self.ancestors if e in self.src.entities and self.src.entities[e].defined_as is None]
         for x in base:
             for e in named:
                 anc = self.ancestors[e]
@@ -244,7 +247,7 @@ class Materialiser:
                 self.add(Edge(x.s, x.p, a, x.typicality, x.region, population=x.population, how="generalised",
                               premises=(x.key, self.sub_key(x.o, a))))
 
-    def run(self) -> dict[tuple, Edge]:
+    def run(self) -> dict[tuple[Any, ...], Edge]:
         self.subclass_edges()
         self.asserted_edges()
         self.inherit()

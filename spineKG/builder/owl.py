@@ -12,9 +12,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SKOS, SOURCE
 from . import lexicon, triage
 from .axioms import annotate, bnode
+from .namespaces import DEFINITION, OIO, ONTOLOGY_IRI, PREFIXES, SKG, SKOS, SOURCE
 from .source import Assertion, OntologySource, Xref
 
 # where the schemes of the cross-references resolve (the expansions SSSOM's curie map also uses)
@@ -170,7 +170,8 @@ def build_owl(src: OntologySource) -> Graph:
                 g.add((iri, RDF.type, OWL.TransitiveProperty))
         g.add((strict, RDFS.subPropertyOf, weak))
         g.add((strict, SKG.weakVariant, weak))
-        g.add((weak, DEFINITION, Literal(f"Holds when the source states that the subject may, usually or sometimes {prop.label} the object; the typicality annotation says which.", lang="en")))
+        g.add((weak, DEFINITION, Literal(f"Holds when the source states that the subject may, usually or sometimes "
+                                         f"{prop.label} the object; the typicality annotation says which.", lang="en")))
         g.add((strict, DEFINITION, Literal(f"Every member of the subject class {prop.label} some member of the object class.", lang="en")))
         if prop.functional:
             g.add((strict, RDF.type, OWL.FunctionalProperty))
@@ -191,11 +192,11 @@ def build_owl(src: OntologySource) -> Graph:
         g.add((c, DCTERMS.source, SOURCE[e.source]))
         for syn in e.synonyms:
             g.add((c, lexicon.SCOPES[syn.type], Literal(syn.text, lang="en")))
-        for p in e.parents:
-            g.add((c, RDFS.subClassOf, SKG[p.id]))
-            annotate(g, c, RDFS.subClassOf, SKG[p.id], {
-                DCTERMS.source: SOURCE[p.source or e.source], SKG.typicality: Literal("always"),
-                SKG.rank: Literal(p.rank) if p.rank else None}, ("sub", e.id, p.id))
+        for parent in e.parents:
+            g.add((c, RDFS.subClassOf, SKG[parent.id]))
+            annotate(g, c, RDFS.subClassOf, SKG[parent.id], {
+                DCTERMS.source: SOURCE[parent.source or e.source], SKG.typicality: Literal("always"),
+                SKG.rank: Literal(parent.rank) if parent.rank else None}, ("sub", e.id, parent.id))
         if e.direct_members:
             g.add((c, SKG.directMembers, Literal(True)))
         if e.category:
@@ -261,7 +262,8 @@ def add_instrument(g: Graph, inst: dict[str, Any]) -> None:
 
     g.add((SKG.InstrumentPart, RDF.type, OWL.Class))
     g.add((SKG.InstrumentPart, RDFS.label, Literal("part of a clinical instrument", lang="en")))
-    g.add((SKG.InstrumentPart, DEFINITION, Literal("A component, option, cut-off band, grade or decision rule of a clinical instrument.", lang="en")))
+    g.add((SKG.InstrumentPart, DEFINITION,
+           Literal("A component, option, cut-off band, grade or decision rule of a clinical instrument.", lang="en")))
     g.add((SKG.InstrumentPart, DCTERMS.source, SOURCE["spinekg-modelling"]))
     individual(i, inst["label"], SKG.ClinicalInstrument)
     g.add((i, DEFINITION, Literal(inst["definition"], lang="en")))

@@ -129,7 +129,7 @@ class OntologySource:
     entities: dict[str, Entity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
     xrefs: list[Xref] = field(default_factory=list)
-    triage: "Triage" = field(default_factory=lambda: _empty_triage())
+    triage: Triage = field(default_factory=lambda: _empty_triage())
     lexicon: Lexicon = field(default_factory=lambda: _empty_lexicon())
     disjoint: list[tuple[tuple[str, ...], str]] = field(default_factory=list)   # (classes, source)
 
@@ -182,7 +182,7 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             transitive=bool(spec.get("transitive")), functional=bool(spec.get("functional")),
             single_valued=bool(spec.get("single_valued")), population=bool(spec.get("population")),
             subject_inherits=spec.get("subject_inherits", True) is not False,
-            object_inherits=bool(spec.get("object_inherits")), chains=chains)  # type: ignore[arg-type]
+            object_inherits=bool(spec.get("object_inherits")), chains=chains)
     src = OntologySource(
         namespace=schema["namespace"], prefix=schema["prefix"],
         meta={k: schema.get(k) for k in ("version", "title", "description", "license")},
@@ -206,7 +206,8 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
             line = item.get("__line__", 0)
             eid = _require(item, "id", path)
             if eid in src.entities:
-                raise SourceError(path, line, f"entity '{eid}' is defined twice (first in {src.entities[eid].file}:{src.entities[eid].line})")
+                first = src.entities[eid]
+                raise SourceError(path, line, f"entity '{eid}' is defined twice (first in {first.file}:{first.line})")
             parents = []
             for p in item.get("parents") or []:
                 if isinstance(p, str):
@@ -269,13 +270,13 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
     return src
 
 
-def _empty_triage() -> "Triage":
+def _empty_triage() -> Triage:
     from .triage import Triage
 
     return Triage()
 
 
-def _empty_lexicon() -> "Lexicon":
+def _empty_lexicon() -> Lexicon:
     from .lexicon import Lexicon
 
     return Lexicon()

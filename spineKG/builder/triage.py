@@ -81,7 +81,7 @@ class Triage:
     compositions: list[Composition] = field(default_factory=list)
 
 
-def read(path: Path, src: "OntologySource") -> Triage:
+def read(path: Path, src: OntologySource) -> Triage:
     """Read and check the tiers and rules against the entities and sources of the source."""
     out = Triage()
     if not path.exists():
@@ -140,7 +140,7 @@ def read(path: Path, src: "OntologySource") -> Triage:
     return out
 
 
-def edges(src: "OntologySource") -> list[tuple[str, str, str, str]]:
+def edges(src: OntologySource) -> list[tuple[str, str, str, str]]:
     """(finding, callsFor, tier, source) for each single condition of a rule, as class-level assertions."""
     out = []
     for r in src.triage.rules:
@@ -150,7 +150,7 @@ def edges(src: "OntologySource") -> list[tuple[str, str, str, str]]:
     return out
 
 
-def emit(g: Graph, src: "OntologySource") -> None:
+def emit(g: Graph, src: OntologySource) -> None:
     """Write the tiers' annotations and the rules into the OWL graph."""
     for ap, label in ((SKG.tierKey, "triage tier key"), (SKG.tierOrder, "triage tier order"),
                       (SKG.advice, "what to do"), (SKG.safetyNet, "safety-net advice"),

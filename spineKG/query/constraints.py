@@ -13,13 +13,14 @@ once ("metastatic extradural tumor") stands for the tumors that are all of them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BudgetError, UnknownTermError, suggest
+from ..linking import tokenize
 from ..model import Constraint, Entity, Query
 from ..terms import CONSTRAINTS
 from ..terms import RANKS as TERM_RANKS
-from ..linking import tokenize
 from ..vocab import RDFS_SUBCLASS, SKG
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ MAX_CONSTRAINTS = 200   # constraints a typed query may hold: the work is linear
 class ConstraintBuilder:
     """Builds constraints and queries for one engine (its index supplies names and hierarchy)."""
 
-    def __init__(self, engine: "Engine") -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.index = engine.index
 

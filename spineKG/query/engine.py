@@ -12,11 +12,11 @@ axiom nodes.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from ..index import Index
 from ..context import ContextReader
+from ..index import Index
 from ..linking import Linker
 from ..model import TYPICALITY_RANK, Constraint, Entity, Evidence, Query, Result, Results
 from ..store import Store
@@ -108,7 +108,7 @@ class Engine:
         for cache in (self._axioms, self._quals, self._sparql, self._evidence, self._edges, self._adjacency, self._memo):  # noqa: E501
             cache.clear()
 
-    def memo(self, name: str, make: Callable[["Engine"], T]) -> T:
+    def memo(self, name: str, make: Callable[[Engine], T]) -> T:
         """What a feature reads once from this store (``make(engine)``), kept until :meth:`clear`."""
         if name not in self._memo:
             self._memo[name] = make(self)
@@ -259,7 +259,7 @@ class Engine:
 
     @property
     def _incoming(self) -> dict[str, list[dict[str, str]]]:
-        def make(engine: "Engine") -> dict[str, list[dict[str, str]]]:
+        def make(engine: Engine) -> dict[str, list[dict[str, str]]]:
             inc: dict[str, list[dict[str, str]]] = {}
             for e in engine.edges(derived=True):
                 if e["p"] != RDFS_SUBCLASS:
@@ -357,7 +357,7 @@ class Engine:
         if "depth" not in d:
             d["depth"] = 0
             d["depth"] = 1 + max((self._depth(p) for p in d["premises"] if p in self._axioms), default=0) if d["premises"] else 0
-        return d["depth"]
+        return int(d["depth"])
 
     def evidence_of(self, axiom: str) -> Evidence:
         """The evidence tree of an axiom node of the relation graph (read from the store if not yet)."""
@@ -412,10 +412,10 @@ def _rank_ok(rank: str, info: dict[str, Any]) -> bool:
     if rank == "typical":
         return TYPICALITY_RANK[info["typicality"]] >= TYPICALITY_RANK["commonly"]
     if rank in MOST:
-        return info["rank"] == "most_common" or info["typicality"] == "most_often"
+        return bool(info["rank"] == "most_common" or info["typicality"] == "most_often")
     if rank == "common":
-        return info["rank"] in ("most_common", "common", "main") or info["typicality"] in ("most_often", "commonly")
-    return info["rank"] == rank
+        return bool(info["rank"] in ("most_common", "common", "main") or info["typicality"] in ("most_often", "commonly"))
+    return bool(info["rank"] == rank)
 
 
 def _strength(r: Result) -> float:

@@ -11,9 +11,10 @@ nesting bounded, malformed ones reported with their line and column); bindings a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SparqlError
 from ..store import Store, check_syntax

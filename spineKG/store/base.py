@@ -11,8 +11,9 @@ own text, because the query is parsed by Oxigraph first (in :func:`spineKG.store
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import SparqlError
 from ..vocab import PREFIXES

@@ -10,13 +10,14 @@ index that Oxigraph builds in 0.1 s.)
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError
+from ..errors import DataError, SparqlError
 from ..vocab import ONTOLOGY_IRI, PREFIXES
-from .guard import with_values
 from .base import Row, parse_error, release_paths, with_prefixes
+from .guard import with_values
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -81,14 +82,14 @@ def _locate(path: Path, message: str, xml: bool) -> int | None:
     """The line of a syntax error Oxigraph reports without one: the XML parser's position for ill-formed XML,
     else the first line holding a piece of text the message quotes."""
     if xml:
-        import xml.parsers.expat
+        from xml.parsers import expat
 
-        parser = xml.parsers.expat.ParserCreate()
+        parser = expat.ParserCreate()
         try:
             with open(path, "rb") as fh:
                 parser.ParseFile(fh)
-        except xml.parsers.expat.ExpatError as exc:
-            return exc.lineno
+        except expat.ExpatError as exc:
+            return int(exc.lineno)
         except Exception:
             pass
     try:
@@ -214,6 +215,8 @@ class EmbeddedStore:
             solutions = self._ox.query(with_prefixes(query))
         except SyntaxError as exc:
             raise parse_error(exc, query) from None
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise SparqlError("select() takes a SELECT query; use query() for ASK, CONSTRUCT and DESCRIBE", query=query)
         width = len(solutions.variables)
         blank = pyoxigraph.BlankNode
         return [tuple(None if (t := row[i]) is None else ("_:" + t.value if isinstance(t, blank) else t.value)

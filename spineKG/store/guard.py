@@ -28,9 +28,10 @@ Nothing here opens a connection or evaluates the query.
 
 >>> guard("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
 >>> guard("SELECT * WHERE { ?x a <http://www.w3.org/2002/07/owl#Ontology> SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+... # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-spineKG.errors.QueryRefusedError: SPARQL error at line 1, column 64: federated queries (SERVICE) are refused: spineKG does not reach out to other services
+spineKG.errors.QueryRefusedError: SPARQL error at line 1, column 64: federated queries (SERVICE) are refused: spineKG does not ...
 >>> guard("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000)
 Traceback (most recent call last):
 ...
@@ -41,9 +42,10 @@ spineKG.errors.QueryRefusedError: SPARQL error at line 1, column 40: the query n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import QueryRefusedError, SparqlError
 from .base import parse_error, with_prefixes

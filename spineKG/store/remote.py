@@ -4,12 +4,13 @@ Example: ``RemoteStore("http://127.0.0.1:7878/query")`` after ``spinekg upload h
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SparqlError
 from ..vocab import PREFIXES
-from .guard import with_values
 from .base import Row, with_prefixes
+from .guard import with_values
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -49,7 +50,8 @@ class RemoteStore:
             if name in ("QueryBadFormed", "SPARQLWrapperException", "EndPointInternalError", "HTTPError", "URLError",
                         "EndPointNotFound", "Unauthorized", "ValueError"):
                 cause = exc.__cause__ or exc.__context__
-                detail = cause.read().decode(errors="replace") if hasattr(cause, "read") else ""
+                read = getattr(cause, "read", None)
+                detail = read().decode(errors="replace") if callable(read) else ""
                 msg = (detail or str(exc)).strip().splitlines()
                 raise SparqlError(f"the endpoint {self.query_url} refused the query: " + (msg[-1] if msg else name),
                                   query=query) from None

@@ -14,9 +14,9 @@ too, with the question that would settle it: a possible red flag raises the tier
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TriageInputError
 from ..model import Finding, TriageResult, TriageRule
@@ -32,7 +32,7 @@ __all__ = ["CANCER_HISTORY", "read_rules", "read_story", "rules", "triage", "tri
 CANCER_HISTORY = ("none", "previous", "current")
 
 
-def triage(engine: "Engine", *, age: int | None = None, pain_days: float | None = None, pain_new: bool = True,
+def triage(engine: Engine, *, age: int | None = None, pain_days: float | None = None, pain_new: bool = True,
            pain_worsening: bool = False, pain_explained: bool = False, severe_interferes_daily: bool = False,
            tried_rest_self_care: bool | None = None, red_flags: Iterable[str] = (), cancer_history: str = "none",
            neuro_signs: Iterable[str] = (), other_features: Iterable[str] = ()) -> TriageResult:
@@ -60,14 +60,14 @@ def triage(engine: "Engine", *, age: int | None = None, pain_days: float | None 
     return decide(engine, present, inputs, ignored=tuple(ignored))
 
 
-def triage_text(engine: "Engine", text: str, *, today: date | None = None) -> TriageResult:
+def triage_text(engine: Engine, text: str, *, today: date | None = None) -> TriageResult:
     """Read a patient's or a clinician's description of back pain, written on ``today`` (default: today), and
     triage it (see :func:`read_story`)."""
     inputs, findings = read_story(engine, text, today=today)
     return decide(engine, list(findings), inputs)
 
 
-def decide(engine: "Engine", findings: list[Finding], inputs: dict[str, Any],
+def decide(engine: Engine, findings: list[Finding], inputs: dict[str, Any],
            ignored: tuple[str, ...] = ()) -> TriageResult:
     """The tier for a reading: every rule that holds fires, with possible findings as if present."""
     idx = engine.index
@@ -113,7 +113,7 @@ def decide(engine: "Engine", findings: list[Finding], inputs: dict[str, Any],
                         tuple(dict.fromkeys([*findings, *derived])), specialists, questions, dict(inputs), ignored)
 
 
-def _holds(engine: "Engine", rule: TriageRule, found: list[Finding], cancer: bool, worsening: bool,
+def _holds(engine: Engine, rule: TriageRule, found: list[Finding], cancer: bool, worsening: bool,
            inputs: dict[str, Any]) -> tuple[bool, bool]:
     """Whether a rule's conditions hold, and whether only through a possible finding."""
     idx = engine.index
@@ -160,7 +160,7 @@ def _check(age: Any, pain_days: Any, cancer_history: Any) -> None:
         raise TriageInputError(f"cancer_history must be one of {', '.join(CANCER_HISTORY)}, not {cancer_history!r}")
 
 
-def _is_symptom(engine: "Engine", name: str) -> bool:
+def _is_symptom(engine: Engine, name: str) -> bool:
     try:
         return "symptom" in engine.index.lookup(name).kinds
     except LookupError:

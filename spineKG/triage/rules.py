@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["compositions", "read_rules", "rules"]
 
 
-def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
+def read_rules(engine: Engine) -> tuple[list[Tier], list[TriageRule]]:
     """The tiers (most urgent first) and the rules of the graph, in their order."""
     idx = engine.index
     tiers: dict[str, Tier] = {}
@@ -78,15 +78,15 @@ def read_rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
     return sorted(tiers.values(), key=lambda t: -t.order), out
 
 
-def rules(engine: "Engine") -> tuple[list[Tier], list[TriageRule]]:
+def rules(engine: Engine) -> tuple[list[Tier], list[TriageRule]]:
     """The tiers and rules of an engine's store, read once."""
     return engine.memo("triage rules", read_rules)
 
 
-def compositions(engine: "Engine") -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+def compositions(engine: Engine) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     """The findings people tell as a sensation and a place (``rules.yaml`` ``compositions``), read once:
     (finding, the findings it is told with, the body areas)."""
-    def read(e: "Engine") -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    def read(e: Engine) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
         parts: dict[str, tuple[set[str], set[str]]] = {}
         for f, p, v in e.store.select("""
             SELECT ?f ?p ?v WHERE { ?c a skg:FindingComposition ; skg:composes ?f ; ?p ?v .

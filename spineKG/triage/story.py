@@ -15,6 +15,7 @@ When the text tells a relative's story ("my mum can't feel her legs"), the relat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -53,9 +54,11 @@ _AGE = [
                r"(?!\s*(?:%|/|out of|x\b|days?|weeks?|wks?|months?|years? ago|hours?|hrs?|mins?|minutes?|times?|kg|lb|st\b))"),
     re.compile(r"\b(?:m|f)\s*(\d{2})\b"),
     re.compile(r"(?:,|\.|-)\s*(\d{2})\s*[.!]?\s*$"),   # "... after gardening, 52"
-    re.compile(r"^\W*(?:hi|hello|hey|hiya|dear [a-z]+|good (?:morning|afternoon|evening))\W+(\d{2})\s*(?:,|;|-)"),   # "Hi, 19, first year at uni"
+    # "Hi, 19, first year at uni"
+    re.compile(r"^\W*(?:hi|hello|hey|hiya|dear [a-z]+|good (?:morning|afternoon|evening))\W+(\d{2})\s*(?:,|;|-)"),
     re.compile(r"\b(\d{2})\s+age\b"),                                 # "I am 45 age"
-    re.compile(r"\b(?:i am|i'm|im)\s+(?:a|an)\s+[a-z ]{2,40}?\bof\s+([2-9]\d|1[01]\d)\b(?!\s*(?:years?|yrs?)\s+ago)"),   # "I am a retired schoolmistress of 77"
+    # "I am a retired schoolmistress of 77"
+    re.compile(r"\b(?:i am|i'm|im)\s+(?:a|an)\s+[a-z ]{2,40}?\bof\s+([2-9]\d|1[01]\d)\b(?!\s*(?:years?|yrs?)\s+ago)"),
     re.compile(r"\b([2-9]\d|1[01]\d)\s+(?:last|this)\s+(?:month|week|year|birthday)\b"),     # "56 last month"
     re.compile(r"(?:^|[,;]\s*|[.!?]\s+)([1-9]\d)\s*,(?!\s*\d)"),               # "sore after gym, 30, otherwise fit"
     re.compile(r"^\W*(\d{2})\b(?!\s*(?:%|/|-|\.\d|out of|x\b|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|"
@@ -203,7 +206,7 @@ def _digits(low: str) -> str:
     return _AND_A_HALF.sub(half, _NUMBER_WORDS.sub(tens, low))
 
 
-def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tuple[dict[str, Any], tuple[Finding, ...]]:
+def read_story(engine: Engine, text: str, *, today: date | None = None) -> tuple[dict[str, Any], tuple[Finding, ...]]:
     """The triage inputs a description gives (age, pain_days, pain_new, pain_worsening, cancer_history,
     severe_interferes_daily, tried_rest_self_care) and the findings it names, with their status. A date of birth
     or a named time ("since October", "since the summer") is counted from ``today`` (default: today)."""
@@ -250,7 +253,7 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
             findings.append(Finding(ent, m.text, status))
     findings += _bilateral(engine, text, tokens, mentions, findings)
     findings += _composed(engine, text, tokens, mentions, findings)
-    def said(match: "re.Match[str] | None", iri: str, status: str = "present") -> None:
+    def said(match: re.Match[str] | None, iri: str, status: str = "present") -> None:
         """A finding a pattern read, in the context of its words ("T 38.5 three weeks ago, resolved": past)."""
         if match is None:
             return
@@ -286,9 +289,10 @@ def read_story(engine: "Engine", text: str, *, today: date | None = None) -> tup
                     or speed.group(2) and speed.group(2).startswith("k") and int(speed.group(1)) >= 65:
                 said(re.search(re.escape(speed.group(0)), low), str(SKG.DangerousMechanismInjury))
                 break
-    bloods = [m for pattern, beyond in ((_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30),
-                                        (_HB, lambda v: v < 110 if v >= 30 else v < 11), (_CRP, lambda v: v > 10),
-                                        (_WCC, lambda v: v > 11))
+    beyond_range: tuple[tuple[re.Pattern[str], Callable[[float], bool]], ...] = (
+        (_CALCIUM, lambda v: v > 2.6), (_ESR, lambda v: v > 30), (_HB, lambda v: v < 110 if v >= 30 else v < 11),
+        (_CRP, lambda v: v > 10), (_WCC, lambda v: v > 11))
+    bloods = [m for pattern, beyond in beyond_range
               for m in pattern.finditer(low) if beyond(float(m.group(1)))]
     if bloods:
         said(bloods[0], str(SKG.AbnormalBloodResult))
@@ -339,10 +343,10 @@ SHORT_MARGIN = 0.0         # added for a two-word phrase, whose vector a single 
 ENCODER_NEAR = 0.03        # a phrase names every red flag within this of its nearest ("the urine comes": leaking or blood)
 
 
-def red_flag_names(engine: "Engine") -> tuple[list[str], list[str], Any]:
+def red_flag_names(engine: Engine) -> tuple[list[str], list[str], Any]:
     """The names of every finding a triage rule turns on (and of their subclasses), with their vectors under the
     shipped encoder: what a paraphrase in a story is compared with."""
-    def make(e: "Engine") -> tuple[list[str], list[str], Any]:
+    def make(e: Engine) -> tuple[list[str], list[str], Any]:
         from ..encoder import load
         from .rules import rules
 
@@ -362,7 +366,7 @@ def red_flag_names(engine: "Engine") -> tuple[list[str], list[str], Any]:
     return engine.memo("red flag names", make)
 
 
-def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Mention]) -> list[Mention]:
+def _paraphrased(engine: Engine, text: str, tokens: list[Any], linked: list[Mention]) -> list[Mention]:
     """Phrases of a story that name a red flag in other words than the graph's: an n-gram of two to six words,
     not already linked, whose vector is close to one of the red flag's names. Such a finding is only possible
     (scope related): it raises the tier and asks the question that settles it."""
@@ -419,7 +423,7 @@ def _paraphrased(engine: "Engine", text: str, tokens: list[Any], linked: list[Me
     return out
 
 
-def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
+def _denied_lists(engine: Engine, low: str) -> list[tuple[int, int]]:
     """Character spans of lists that a cue after them denies as a whole ("RF screen neg (CES sx, wt loss, night pain,
     fever all denied)"): from the list's opening (a bracket, a colon or the sentence start) to the cue."""
     cues = engine.index.context_cues.get("denied_list", {}).get("following", ())
@@ -431,7 +435,7 @@ def _denied_lists(engine: "Engine", low: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in pattern.finditer(low)]
 
 
-def _cue_positions(engine: "Engine", tokens: list[Any], category: str, least: int = 1) -> set[int]:
+def _cue_positions(engine: Engine, tokens: list[Any], category: str, least: int = 1) -> set[int]:
     """The positions of the words of a context category's preceding cues of at least ``least`` words in a text's
     tokens."""
     cues = engine.memo(f"{category} cue words {least}", lambda e: tuple(
@@ -448,14 +452,14 @@ def _cue_positions(engine: "Engine", tokens: list[Any], category: str, least: in
     return out
 
 
-def _anchored(word: str, anchors: "frozenset[str] | tuple[()]") -> bool:
+def _anchored(word: str, anchors: frozenset[str] | tuple[()]) -> bool:
     return word in anchors or (len(word) >= 5 and any(len(a) >= 5 and a[:5] == word[:5] for a in anchors))
 
 
-def _anchors(engine: "Engine") -> dict[str, frozenset[str]]:
+def _anchors(engine: Engine) -> dict[str, frozenset[str]]:
     """For each red flag, the words of its names that few other red flags' names hold: a phrase the encoder finds
     near a red flag names it only if it holds one of them (or a word of the same stem)."""
-    def make(e: "Engine") -> dict[str, frozenset[str]]:
+    def make(e: Engine) -> dict[str, frozenset[str]]:
         iris, names, _ = red_flag_names(e)
         words: dict[str, set[str]] = {}
         for iri, name in zip(iris, names):
@@ -469,7 +473,7 @@ def _anchors(engine: "Engine") -> dict[str, frozenset[str]]:
     return engine.memo("red flag anchors", make)
 
 
-def _beyond_negation(engine: "Engine", text: str, tokens: list[Any], m: Mention, mentions: list[Mention]) -> bool:
+def _beyond_negation(engine: Engine, text: str, tokens: list[Any], m: Mention, mentions: list[Mention]) -> bool:
     """Whether a negated mention stands in a later item of a comma-separated list that says more than a finding:
     in "no known Ca, new T-spine pain 3/52, legs giving way" the negation ends at the comma, while in "no fever,
     wt loss, night pain" every item is a bare finding and is negated ("urinary/bowel change": words joined by a
@@ -513,7 +517,7 @@ _SIDES = re.compile(r"\b(l|r|left|right)\s+(?:leg|foot|calf|thigh|buttock|bum ch
 _NERVE = ("Numbness", "Tingling", "RadicularPain", "Radiculopathy", "Weakness", "NeurologicalSign", "NeurologicalDeficit")
 
 
-def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
+def _bilateral(engine: Engine, text: str, tokens: list[Any], mentions: list[Mention],
                findings: list[Finding]) -> list[Finding]:
     """A nerve symptom or sign said of both sides ("bilat S1 sensory loss", "sciatica ... now both legs") is a
     symptom in both legs (a sign of cauda equina or cord compression), with the nerve finding's status."""
@@ -529,8 +533,8 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
         m = next((m for m in mentions if m.text == f.words), None)
         if m is None:
             continue
-        sentence = [t for t in tokens if t.sentence == tokens[m.start].sentence]
-        clause = text[sentence[0].start:sentence[-1].end].lower()
+        same = [t for t in tokens if t.sentence == tokens[m.start].sentence]
+        clause = text[same[0].start:same[-1].end].lower()
         if _BILATERAL.search(clause) or len({side[0] for side in sides}) == 2:
             said = _BILATERAL.search(clause)
             out.append(Finding(idx.entities[bilateral], f"{f.words} ({said.group(0) if said else 'left and right'})",
@@ -546,13 +550,14 @@ def _bilateral(engine: "Engine", text: str, tokens: list[Any], mentions: list[Me
             clause = next((c for c in re.split(r",|\bbut\b|\bthough\b|\balthough\b|\band (?=i\b|i'm\b|my\b)", sentence)
                            if both.group(0) in c), sentence)
             pain = _PAIN_WORD.search(clause) or re.search(r"\b(?:burning|shooting|electric)\b", clause)
-            if (pain or travels and _PAIN_WORD.search(sentence)) and not engine.context.categories_in(clause, ("negated",)):
-                out.append(Finding(idx.entities[bilateral], f"{(pain or travels).group(0)} ... {both.group(0)}", "possible"))
+            said = pain or travels
+            if said and (pain or _PAIN_WORD.search(sentence)) and not engine.context.categories_in(clause, ("negated",)):
+                out.append(Finding(idx.entities[bilateral], f"{said.group(0)} ... {both.group(0)}", "possible"))
                 break
     return out
 
 
-def _composed(engine: "Engine", text: str, tokens: list[Any], mentions: list[Mention],
+def _composed(engine: Engine, text: str, tokens: list[Any], mentions: list[Mention],
               findings: list[Finding]) -> list[Finding]:
     """Findings told as a sensation and a place in one sentence ("numb around my back passage": saddle numbness),
     by the graph's compositions; possible unless both parts are certain. A composition of back pain takes the word
@@ -620,7 +625,7 @@ def _fever_gone(low: str, findings: list[Finding], today: date) -> list[Finding]
     return out
 
 
-def _discounted(engine: "Engine", tokens: list[Any], text: str, findings: list[Finding], category: str,
+def _discounted(engine: Engine, tokens: list[Any], text: str, findings: list[Finding], category: str,
                 finding: str) -> list[Finding]:
     """A finding in a sentence that holds a cue of a context that discounts it (and none of its pseudo cues) is
     negated: a weight loss that was meant ("lost 5kg deliberately (diet + gym)", category "intended"), a steroid
@@ -639,13 +644,15 @@ def _discounted(engine: "Engine", tokens: list[Any], text: str, findings: list[F
             line = " " + " ".join(words) + " "
             said = [line.find(f" {c} ") for c in cues]
             # a cue said, and not denied ("I haven't been dieting"), and no word that keeps the finding
-            if not any(f" {c} " in line for c in unless) and any(at >= 0 and not set(line[max(0, at - 12):at].split()) & {"not", "no", "never", "without"} for at in said):
+            denials = {"not", "no", "never", "without"}
+            if not any(f" {c} " in line for c in unless) and any(at >= 0 and not set(line[max(0, at - 12):at].split()) & denials
+                                                                 for at in said):
                 f = replace(f, status="negated")
         out.append(f)
     return out
 
 
-def _cancer_denied(engine: "Engine", findings: list[Finding]) -> list[Finding]:
+def _cancer_denied(engine: Engine, findings: list[Finding]) -> list[Finding]:
     """A cancer history only possible (a loose word: "oncology ward", "a lump removed") is dropped when the text
     denies one in so many words ("no personal hx of Ca", "it turned out to be benign, not cancer")."""
     cancer = str(SKG.CancerHistory)
@@ -656,7 +663,7 @@ def _cancer_denied(engine: "Engine", findings: list[Finding]) -> list[Finding]:
     return [replace(f, status="negated") if f.entity.iri == cancer and f.status == "possible" else f for f in findings]
 
 
-def _shared(engine: "Engine", text: str, tokens: list[Any], m: Mention, sentences: int = 1) -> bool:
+def _shared(engine: Engine, text: str, tokens: list[Any], m: Mention, sentences: int = 1) -> bool:
     """Whether words after a relative's or someone's illness say the writer has it ("... and so have I", "if someone
     had a melanoma cut out ... Okay it's me"), in the mention's sentence or the next ones."""
     cues = engine.index.context_cues.get("shared", {}).get("following", ())
@@ -669,7 +676,7 @@ _YEAR = re.compile(r"^[\s(]*(?:(?:diagnosed|treated|found|removed|operated)\s+)?
                    r"(?:'|’)?((?:19|20)\d\d)\b")
 
 
-def _undictated(engine: "Engine", text: str) -> str:
+def _undictated(engine: Engine, text: str) -> str:
     """The text with the words a dictation types for marks read as the marks ("better today full stop" ->
     "better today ."), each padded to its words' length so that offsets keep."""
     cues = engine.index.context_cues.get("dictated", {})
@@ -684,10 +691,10 @@ def _undictated(engine: "Engine", text: str) -> str:
 def _dated_past(text: str, tokens: list[Token], m: Mention, today: date) -> bool:
     """Whether a year before this one follows a condition in its clause ("breast cancer in 2019", "ca (2015)")."""
     year = _YEAR.match(text[tokens[m.end - 1].end:])
-    return bool(year) and int(year.group(1)) < today.year
+    return year is not None and int(year.group(1)) < today.year
 
 
-def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
+def _status(m: Mention, c: Context, narrator_is_patient: bool) -> str:
     if c.negated:
         return "negated"
     if c.hypothetical:
@@ -701,7 +708,7 @@ def _status(m: Mention, c: "Context", narrator_is_patient: bool) -> str:
     return "present"
 
 
-def _is_cancer(engine: "Engine", iri: str) -> bool:
+def _is_cancer(engine: Engine, iri: str) -> bool:
     """A cancer of the person: a primary cancer elsewhere, a malignant or metastatic spinal tumor, a cancer
     history, or a treatment given almost only for tumors (chemotherapy, radiotherapy): read as a cancer history,
     the safer reading."""
@@ -730,8 +737,9 @@ def _narrator_is_patient(low: str) -> bool:
     aged = r"(?:\s*,?\s*\(?\s*(?:age|aged)?\s*\d{1,3}\s*(?:y/?o|yrs?|years?(?: old)?|age)?\s*\)?\s*,?)?"
     if not own and re.match(greeting + r"(?:i'm |i am )?(?:writing|asking|messaging|posting)(?: this)? "
                 r"(?:for|on behalf of|about) " + kin, low) or \
-            not own and re.match(greeting + kin + aged + r"(?:\s*,?\s*(?:she|he|they)\b)?\s*(?:is|'s|has been|has got|has had|have|having|keeps|"
-                     r"can't|cannot|can not|woke|hurt|fell|needs|says|just|now|\d)", low) or \
+            not own and re.match(greeting + kin + aged + r"(?:\s*,?\s*(?:she|he|they)\b)?\s*"
+                     r"(?:is|'s|has been|has got|has had|have|having|keeps|can't|cannot|can not|woke|hurt|fell|needs|says|"
+                     r"just|now|\d)", low) or \
             not own and re.match(greeting + kin + aged.removesuffix("?") + r"\s*has\b", low):   # "my father aged 74 has"
         return False
     if re.search(r"\b(my|me|i've|ive|i have|i'm|im|i am|i)\b.{0,40}\b(back|backache|neck|spine|leg|legs|pain|sore|hurt|hurts|ache|"
@@ -777,7 +785,7 @@ def _age(low: str, today: date, narrator_is_patient: bool = True) -> int | None:
     return None
 
 
-def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: "Engine", today: date) -> float | None:
+def _duration(low: str, tokens: list[Any], mentions: list[Mention], engine: Engine, today: date) -> float | None:
     """How long the back pain has lasted: the longest duration stated near a mention of pain."""
     idx = engine.index
     pain_at = [tokens[m.start].start for m in mentions

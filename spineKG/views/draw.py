@@ -72,11 +72,12 @@ class Drawing:
                 f'<div class="spinekg-static"><small>{TRUST_NOTE}</small><br>'
                 f'<img src="data:image/svg+xml;base64,{picture}" alt="{html_lib.escape(repr(self), quote=True)}" '
                 f'style="max-width:100%;max-height:{FRAME_HEIGHT - 30}px"></div>'
-                f'<iframe srcdoc="{html_lib.escape(self.html, quote=True)}" sandbox="allow-scripts" title="{html_lib.escape(self.title, quote=True)}" '
+                f'<iframe srcdoc="{html_lib.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+                f'title="{html_lib.escape(self.title, quote=True)}" '
                 f'style="position:absolute;top:0;left:0;width:100%;height:100%;border:0;background:#ffffff"></iframe></div>')
 
 
-def draw(g: nx.MultiDiGraph, title: str = "", cdn_resources: Literal["in_line", "remote"] = "in_line") -> Drawing:
+def draw(g: nx.MultiDiGraph[str], title: str = "", cdn_resources: Literal["in_line", "remote"] = "in_line") -> Drawing:
     """Draw a graph made by :func:`spineKG.views.graph.to_networkx` (needs ``pip install 'spineKG[viz]'``).
 
     ``cdn_resources="remote"`` links vis-network from a CDN instead of embedding it (a smaller page that
@@ -101,7 +102,8 @@ def draw(g: nx.MultiDiGraph, title: str = "", cdn_resources: Literal["in_line", 
         tip = "\n".join(x for x in (f"{d.get('label', n)} ({d.get('kind', '')})", d.get("definition", ""),
                                      f"synonyms: {d['synonyms']}" if d.get("synonyms") else "",
                                      f"source: {d['source']}" if d.get("source") else "", d.get("curie", "")) if x)
-        net.add_node(n, label=d.get("label", n), title=tip, color={"background": colour, "border": HIGHLIGHT if d.get("answer") else colour},
+        net.add_node(n, label=d.get("label", n), title=tip,
+                     color={"background": colour, "border": HIGHLIGHT if d.get("answer") else colour},
                      shape=shape, borderWidth=4 if d.get("answer") else 1)
     for u, v, d in g.edges(data=True):
         tip = "\n".join(x for x in (f"{g.nodes[u].get('label')} {d.get('relation')} {g.nodes[v].get('label')}",
@@ -117,7 +119,7 @@ def draw(g: nx.MultiDiGraph, title: str = "", cdn_resources: Literal["in_line", 
     return Drawing(page, g.number_of_nodes(), g.number_of_edges(), title, svg_preview(g, title))
 
 
-def _styles(g: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
+def _styles(g: nx.MultiDiGraph[str]) -> dict[str, tuple[str, str]]:
     order = [k for k in str(g.graph.get("kinds", "")).split(",") if k] or sorted({d.get("kind", "") for _, d in g.nodes(data=True)} - {""})
     return {k: (PALETTE[n % len(PALETTE)], SHAPES[n % len(SHAPES)]) for n, k in enumerate(order)}
 
@@ -170,14 +172,14 @@ def _page(title: str, legend: str, nodes: list[dict[str, Any]], edges: list[dict
             "</body></html>\n")
 
 
-def svg_preview(g: nx.MultiDiGraph, title: str = "", width: int = 900, height: int = 600) -> str:
+def svg_preview(g: nx.MultiDiGraph[str], title: str = "", width: int = 900, height: int = 600) -> str:
     """A static SVG of the graph (a seeded spring layout: the same picture every time), for front-ends
     that cannot run the interactive page; answers and the evidence path are highlighted as on the page."""
     if g.number_of_nodes() == 0:
         pos: dict[Any, tuple[float, float]] = {}
     else:
         try:
-            layout = nx.spring_layout(nx.Graph(g), k=2.0 / max(g.number_of_nodes(), 1) ** 0.5, seed=7)
+            layout: dict[Any, Any] = nx.spring_layout(nx.Graph(g), k=2.0 / max(g.number_of_nodes(), 1) ** 0.5, seed=7)
         except ImportError:
             raise MissingDependencyError("numpy", "viz", "drawing the graph") from None
         pos = {n: (float(x), float(y)) for n, (x, y) in layout.items()}

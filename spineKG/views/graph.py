@@ -12,7 +12,8 @@ what is stated (asserted assertions, definitions and the reasoner's direct subcl
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -30,7 +31,7 @@ class HasEngine(Protocol):
     def engine(self) -> Engine: ...
 
 
-def engine_of(kg: "Engine | HasEngine") -> Engine:
+def engine_of(kg: Engine | HasEngine) -> Engine:
     """The engine of a KnowledgeGraph, or the engine itself (views take either)."""
     engine = getattr(kg, "engine", kg)
     if not isinstance(engine, Engine):
@@ -45,7 +46,7 @@ def _relation_iri(engine: Engine, name: str) -> str:
     return engine.index.strict_to_weak.get(iri, iri)
 
 
-def _add_node(engine: Engine, g: nx.MultiDiGraph, iri: str) -> None:
+def _add_node(engine: Engine, g: nx.MultiDiGraph[str], iri: str) -> None:
     if iri in g:
         return
     e = engine.index.entities.get(iri)
@@ -57,7 +58,7 @@ def _add_node(engine: Engine, g: nx.MultiDiGraph, iri: str) -> None:
                source=src.title if src else "", synonyms=", ".join(e.synonyms))
 
 
-def _add_edge(engine: Engine, g: nx.MultiDiGraph, d: dict[str, Any], **extra: Any) -> None:
+def _add_edge(engine: Engine, g: nx.MultiDiGraph[str], d: dict[str, Any], **extra: Any) -> None:
     _add_node(engine, g, d["s"])
     _add_node(engine, g, d["o"])
     src = engine.index.sources.get(d.get("source") or "")
@@ -70,12 +71,12 @@ def _add_edge(engine: Engine, g: nx.MultiDiGraph, d: dict[str, Any], **extra: An
                derivation=d.get("derivation", ""), source=src.title if src else "", **extra)
 
 
-def to_networkx(kg: "Engine | HasEngine", *, entity: Any = None, depth: int = 1, kind: str | None = None,
-                answer: Any = None, derived: bool = False, relations: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def to_networkx(kg: Engine | HasEngine, *, entity: Any = None, depth: int = 1, kind: str | None = None,
+                answer: Any = None, derived: bool = False, relations: Iterable[str] | None = None) -> nx.MultiDiGraph[str]:
     """The whole graph, an entity's neighbourhood (``entity``, ``depth``), the entities of one ``kind``
     with the edges among them, or an answer's evidence (``answer``: a Results, an Answer, or results)."""
     engine = engine_of(kg)
-    g = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     if answer is not None:
         return evidence_graph(engine, answer)
     edges = engine.edges(derived)
@@ -109,10 +110,10 @@ def to_networkx(kg: "Engine | HasEngine", *, entity: Any = None, depth: int = 1,
     return g
 
 
-def evidence_graph(kg: "Engine | HasEngine", answer: Any) -> nx.MultiDiGraph:
+def evidence_graph(kg: Engine | HasEngine, answer: Any) -> nx.MultiDiGraph[str]:
     """The answers and every asserted step of their evidence chains; the steps are marked ``evidence=True``."""
     engine = engine_of(kg)
-    g = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     results = getattr(answer, "results", None) or getattr(answer, "items", None) or answer
     for r in results:
         assert isinstance(r, Result)
@@ -124,14 +125,14 @@ def evidence_graph(kg: "Engine | HasEngine", answer: Any) -> nx.MultiDiGraph:
     return g
 
 
-def _add_step(engine: Engine, g: nx.MultiDiGraph, step: Evidence) -> None:
+def _add_step(engine: Engine, g: nx.MultiDiGraph[str], step: Evidence) -> None:
     d = {"s": step.subject.iri, "p": step.relation_iri, "o": step.object.iri, "typicality": step.typicality,
          "derivation": step.derivation, "source": step.source.iri if step.source else "",
          "region": step.region.iri if step.region else None}
     _add_edge(engine, g, d, evidence=True)
 
 
-def explain_path(kg: "Engine | HasEngine", source: Any, target: Any) -> list[tuple[str, str, str]]:
+def explain_path(kg: Engine | HasEngine, source: Any, target: Any) -> list[tuple[str, str, str]]:
     """The shortest chain of stated relations leading from one entity to another, as
     (subject label, relation, object label) steps; e.g. ependymoma → ... → myelopathy."""
     engine = engine_of(kg)
@@ -150,7 +151,7 @@ def explain_path(kg: "Engine | HasEngine", source: Any, target: Any) -> list[tup
     return steps
 
 
-def sharing(kg: "Engine | HasEngine", findings: Iterable[Any], kind: str = "tumor") -> list[str]:
+def sharing(kg: Engine | HasEngine, findings: Iterable[Any], kind: str = "tumor") -> list[str]:
     """Entities of a kind (tumor types by default) that may cause every one of the findings."""
     engine = engine_of(kg)
     g = to_networkx(engine, derived=True)
