@@ -44,7 +44,19 @@ INSTRUCTIONS = ("spineKG: a knowledge graph of spinal tumors (types, compartment
 
 def make_server(load_graph: Callable[[], KnowledgeGraph] | None = None) -> MCPServer:
     """The MCP server with its five tools; the graph is loaded on the first call (``load_graph``, default
-    :func:`spineKG.load`)."""
+    :func:`spineKG.load`).
+
+    Example (calling a tool in-process, as an MCP client would over stdio):
+
+    >>> import asyncio
+    >>> from spineKG import load
+    >>> server = make_server(load)
+    >>> server.name, all(t.annotations.read_only_hint for t in asyncio.run(server.list_tools()))
+    ('spineKG', True)
+    >>> result = asyncio.run(server.call_tool("triage", {"age": 45, "red_flags": ["loss of bladder control"]}))
+    >>> result.is_error, result.structured_content["tier"], result.structured_content["rule"]["label"]
+    (False, 'emergency', 'back pain with a sign of cauda equina syndrome')
+    """
     try:
         from mcp.server.mcpserver import MCPServer
         from mcp.server.mcpserver.exceptions import ToolError
@@ -151,5 +163,21 @@ def make_server(load_graph: Callable[[], KnowledgeGraph] | None = None) -> MCPSe
 
 
 def serve() -> None:
-    """Serve the tools over standard input and output (``spinekg mcp``)."""
+    """Serve the tools over standard input and output (``spinekg mcp``).
+
+    It runs until the client closes its input, so an MCP client starts it as a command of its own, here with
+    the ``mcp`` package's client:
+
+    >>> import asyncio
+    >>> import sys
+    >>> from mcp import ClientSession, StdioServerParameters
+    >>> from mcp.client.stdio import stdio_client
+    >>> async def tool_names() -> list[str]:
+    ...     command = StdioServerParameters(command=sys.executable, args=["-c", "from spineKG.agent import serve; serve()"])
+    ...     async with stdio_client(command) as (read, write), ClientSession(read, write) as session:
+    ...         await session.initialize()
+    ...         return sorted(t.name for t in (await session.list_tools()).tools)
+    >>> asyncio.run(tool_names())
+    ['ask', 'find', 'lookup', 'sparql', 'triage']
+    """
     make_server().run("stdio")

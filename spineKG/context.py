@@ -40,7 +40,11 @@ _DIRECTIONS = {"preceding": "preceding_negations", "following": "following_negat
 
 @dataclass(frozen=True)
 class Context:
-    """What a text says about one thing it names, besides naming it."""
+    """What a text says about one thing it names, besides naming it.
+
+    >>> Context(negated=True).present, Context(historical=True).present
+    (False, True)
+    """
 
     negated: bool = False        # "no fever", "denies numbness"
     excluded: bool = False       # "other than surgery" (in a question)
@@ -60,7 +64,16 @@ NONE = Context()
 
 
 class ContextReader:
-    """Reads the context of mentions with negspacy, using the index's cues."""
+    """Reads the context of mentions with negspacy, using the index's cues.
+
+    >>> from spineKG import load
+    >>> reader = load().engine.context
+    >>> reader.categories_in("my mother had back pain")
+    ('family', 'relative')
+    >>> mentions, contexts = reader.read("back pain")   # no cue: spaCy is not even loaded
+    >>> [(m.text, c.present) for m, c in zip(mentions, contexts)]
+    [('back pain', True)]
+    """
 
     def __init__(self, index: Index, linker: Linker) -> None:
         self.index, self.linker = index, linker

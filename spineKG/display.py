@@ -125,7 +125,13 @@ def _sources(steps: Iterable[_Step]) -> list[str]:
 def results_html(results: Iterable[Answerish], caption: str = "", limit: int = MAX_ROWS) -> str:
     """A compact HTML table of results: answer, kind (when they differ), typicality, CURIE, and the evidence
     folded under each row (each statement of its chain once, with its source as a number into the list of
-    sources below the table, or how it was derived)."""
+    sources below the table, or how it was derived).
+
+    >>> from spineKG import load
+    >>> html = results_html(load().tumors(compartment="intramedullary", rank="most_common"), caption="tumors")
+    >>> "<caption>2 results: tumors</caption>" in html, html.count("<details>"), "skg:Ependymoma" in html
+    (True, 3, True)
+    """
     items = list(results)
     numbers: dict[str, int] = {}
     mixed = len({r.entity.kind for r in items}) > 1
@@ -154,7 +160,15 @@ def results_html(results: Iterable[Answerish], caption: str = "", limit: int = M
 
 
 def result_records(results: Iterable[Answerish]) -> list[dict[str, Any]]:
-    """One flat record per result (for a DataFrame): label, kind, typicality, CURIE, IRI, evidence, sources."""
+    """One flat record per result (for a DataFrame): label, kind, typicality, CURIE, IRI, evidence, sources.
+
+    >>> from spineKG import load
+    >>> records = result_records(load().tumors(compartment="intramedullary", rank="most_common"))
+    >>> [(r["label"], r["curie"]) for r in records]
+    [('astrocytoma', 'skg:Astrocytoma'), ('ependymoma', 'skg:Ependymoma')]
+    >>> records[0]["evidence"], records[0]["sources"]
+    ('astrocytoma is a kind of intramedullary tumor', "Spine Tumors (article): section 'Intramedullary Tumor'")
+    """
     out = []
     for r in results:
         steps = _steps(r)
@@ -181,7 +195,15 @@ def _texts(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
 
 
 def rows_html(names: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = MAX_ROWS) -> str:
-    """SPARQL rows as an HTML table (IRIs shortened to CURIEs), with the row count."""
+    """SPARQL rows as an HTML table (IRIs shortened to CURIEs), with the row count.
+
+    >>> from spineKG import load
+    >>> rows = load().sparql("SELECT ?t ?l WHERE { ?t rdfs:subClassOf skg:IntramedullaryTumor ; rdfs:label ?l } ORDER BY ?l")
+    >>> rows_html(rows.vars, rows.rows, limit=2)  # doctest: +ELLIPSIS
+    '<style>...</style><table class="spinekg"><caption>3 rows</caption><thead><tr><th>t</th><th>l</th></tr></thead><tbody>\
+<tr><td>skg:Astrocytoma</td><td>astrocytoma</td></tr><tr><td>skg:Ependymoma</td><td>ependymoma</td></tr>\
+<tr><td colspan="2">… and 1 more</td></tr></tbody></table>'
+    """
     head = "".join(f"<th>{_e(v)}</th>" for v in names)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in _texts(rows[:limit]))
     if len(rows) > limit:
@@ -192,7 +214,18 @@ def rows_html(names: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 
 
 def text_table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_cell: int = MAX_CELL) -> str:
     """A plain-text table: columns as wide as their longest cell (cut at ``max_cell``), no trailing spaces,
-    IRIs as CURIEs, and the row count."""
+    IRIs as CURIEs, and the row count.
+
+    >>> from spineKG import load
+    >>> rows = load().sparql("SELECT ?t ?l WHERE { ?t rdfs:subClassOf skg:IntramedullaryTumor ; rdfs:label ?l } ORDER BY ?l")
+    >>> print(text_table(rows.vars, rows.rows, max_cell=30))
+    t                             l
+    ----------------------------  ------------------------------
+    skg:Astrocytoma               astrocytoma
+    skg:Ependymoma                ependymoma
+    skg:IntramedullaryMetastasis  intramedullary spinal cord me…
+    (3 rows)
+    """
     cells = [[c if len(c) <= max_cell else c[:max_cell - 1] + "…" for c in row] for row in _texts(rows)]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(names)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(names, widths)).rstrip(),
@@ -204,7 +237,15 @@ def text_table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_cell: in
 
 def card_html(title: str, fields: Mapping[str, object], table: tuple[Sequence[str], Sequence[Sequence[object]]] | None = None,
               note: str = "") -> str:
-    """A small card: a title, labelled fields, an optional table and a note (a score, an entity)."""
+    """A small card: a title, labelled fields, an optional table and a note (a score, an entity).
+
+    >>> card_html("Tomita score: 2", {"category": "long-term local control", "note": ""},
+    ...           (("component", "points"), [("primary_growth", 1), ("bone_mets", 1)]), "Tomita 2001")  # doctest: +ELLIPSIS
+    '<style>...</style><div class="spinekg"><b>Tomita score: 2</b><table><tbody><tr><th>category</th>\
+<td>long-term local control</td></tr></tbody></table><table><thead><tr><th>component</th><th>points</th></tr></thead>\
+<tbody><tr><td>primary_growth</td><td>1</td></tr><tr><td>bone_mets</td><td>1</td></tr></tbody></table>\
+<small>Tomita 2001</small></div>'
+    """
     dl = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in fields.items() if v not in ("", None))
     inner = ""
     if table is not None:

@@ -37,7 +37,15 @@ def suggest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 75.0)
 
 
 class SpineKGError(Exception):
-    """The base of every error spineKG raises for input it cannot use."""
+    """The base of every error spineKG raises for input it cannot use.
+
+    >>> import spineKG
+    >>> try:
+    ...     spineKG.load().lookup("cervicl")
+    ... except SpineKGError as err:
+    ...     print(type(err).__name__, "-", err)
+    UnknownTermError - unknown term 'cervicl'; did you mean: cervical spine, neck pain?
+    """
 
 
 class UnknownTermError(SpineKGError, LookupError):
@@ -135,19 +143,45 @@ class SourceError(SpineKGError, ValueError):
 
 
 class ReasonerError(SpineKGError, RuntimeError):
-    """The reasoner found the ontology inconsistent, or classes unsatisfiable."""
+    """The reasoner found the ontology inconsistent, or classes unsatisfiable.
+
+    >>> issubclass(ReasonerError, SpineKGError), issubclass(ReasonerError, RuntimeError)
+    (True, True)
+    """
 
 
 class ScoreInputError(SpineKGError, ValueError):
-    """Inputs an instrument cannot score (an unknown or missing component or option)."""
+    """Inputs an instrument cannot score (an unknown or missing component or option).
+
+    >>> from spineKG.scores import tomita
+    >>> try:
+    ...     tomita(primary_growth="fast", visceral_mets="none", bone_mets="solitary")
+    ... except ScoreInputError as err:
+    ...     print(err)
+    Tomita score: 'fast' is not a valid primary_growth; use one of: slow, moderate, rapid
+    """
 
 
 class TriageInputError(SpineKGError, ValueError):
-    """Triage inputs that are not a valid description of a patient (an age of -5, an unknown option)."""
+    """Triage inputs that are not a valid description of a patient (an age of -5, an unknown option).
+
+    >>> import spineKG
+    >>> spineKG.load().triage(age=-5)
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.TriageInputError: age must be a whole number of years from 0 to 120, not -5
+    """
 
 
 class UploadError(SpineKGError, RuntimeError):
-    """The triple store refused an upload, or it could not be reached; the message says how much landed."""
+    """The triple store refused an upload, or it could not be reached; the message says how much landed.
+
+    >>> from spineKG.upload import upload
+    >>> upload("localhost:7878/store")    # the URL lacks its http://
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.UploadError: cannot reach localhost:7878/store?default: unknown url type: localhost; nothing was sent
+    """
 
 
 class WriteError(SpineKGError, OSError):
@@ -164,7 +198,15 @@ class WriteError(SpineKGError, OSError):
 
 
 class BudgetError(SpineKGError, TimeoutError):
-    """A question or query that would take longer than its time budget; it was stopped."""
+    """A question or query that would take longer than its time budget; it was stopped.
+
+    >>> import spineKG
+    >>> try:
+    ...     spineKG.load().tumors(causes=["myelopathy"] * 201)
+    ... except TimeoutError as err:
+    ...     print(type(err).__name__, "-", str(err).split(" (")[0])
+    BudgetError - a query of 201 constraints is over the limit of 200
+    """
 
 
 class MissingDependencyError(SpineKGError, ImportError):

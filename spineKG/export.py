@@ -44,7 +44,15 @@ class ExportFormatError(SpineKGError, ValueError):
 
 
 def export_text(kg: KnowledgeGraph, format: str) -> str:
-    """The graph in one of :data:`FORMATS`, as text."""
+    """The graph in one of :data:`FORMATS`, as text.
+
+    >>> from spineKG import load
+    >>> rows = export_text(load(), "csv").splitlines()
+    >>> rows[0]
+    'subject,subject_label,relation,property,object,object_label,typicality,derivation,source'
+    >>> rows[1].split(",")[:5]
+    ['skg:Abdomen', 'abdomen', 'is a kind of', 'http://www.w3.org/2000/01/rdf-schema#subClassOf', 'skg:BodyArea']
+    """
     if format not in FORMATS:
         close = suggest(format, FORMATS, cutoff=60)
         raise ExportFormatError(f"unknown export format {format!r}"
@@ -56,7 +64,15 @@ def export_text(kg: KnowledgeGraph, format: str) -> str:
 
 def export(kg: KnowledgeGraph, format: str, path: str | Path | None = None) -> Path:
     """Write the graph in one of :data:`FORMATS` to ``path`` (default ``spinekg`` and the format's extension),
-    atomically; return the path written."""
+    atomically; return the path written.
+
+    >>> import tempfile, pathlib
+    >>> from spineKG import load
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = export(load(), "obo", pathlib.Path(d) / "spinekg.obo")
+    ...     print(path.name, path.read_text().splitlines()[0])
+    spinekg.obo format-version: 1.4
+    """
     text = export_text(kg, format)
     target = Path(path) if path is not None else Path("spinekg" + EXTENSIONS[format])
     from .files import atomic_write

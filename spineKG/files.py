@@ -27,7 +27,19 @@ __all__ = ["atomic_write", "commit", "discard", "stage"]
 def stage(path: str | Path, data: str | bytes | Callable[[IO[Any]], Any], *, binary: bool | None = None,
           encoding: str = "utf-8", newline: str | None = None) -> Path:
     """Write ``data`` (text, bytes, or a function that writes to the open file) to a temporary file beside
-    ``path``, flushed and fsynced; return the temporary file's path (for :func:`commit` or :func:`discard`)."""
+    ``path``, flushed and fsynced; return the temporary file's path (for :func:`commit` or :func:`discard`).
+
+    Example (stage two files, then commit both, so neither is replaced until both are written):
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     a, b = pathlib.Path(d) / "a.txt", pathlib.Path(d) / "b.txt"
+    ...     tmps = [stage(a, "first\\n"), stage(b, b"second\\n")]
+    ...     print(tmps[0].name.startswith(".a.txt."), a.exists())
+    ...     print([commit(t, p).read_text() for t, p in zip(tmps, (a, b))])
+    True False
+    ['first\\n', 'second\\n']
+    """
     path = Path(path)
     if path.is_dir():
         raise WriteError(path, "it is a folder")
@@ -57,7 +69,18 @@ def stage(path: str | Path, data: str | bytes | Callable[[IO[Any]], Any], *, bin
 
 
 def commit(tmp: Path, path: str | Path) -> Path:
-    """Rename a staged file over its target and fsync the folder, so the new file is there whole or not at all."""
+    """Rename a staged file over its target and fsync the folder, so the new file is there whole or not at all.
+
+    Example:
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = pathlib.Path(d) / "notes.txt"
+    ...     _ = target.write_text("old")
+    ...     tmp = stage(target, "new")
+    ...     print(target.read_text(), commit(tmp, target).read_text(), tmp.exists())
+    old new False
+    """
     path = Path(path)
     try:
         os.replace(tmp, path)
@@ -69,14 +92,40 @@ def commit(tmp: Path, path: str | Path) -> Path:
 
 
 def discard(tmps: Iterable[Path]) -> None:
-    """Remove staged files that will not be committed."""
+    """Remove staged files that will not be committed.
+
+    Example (a second file failed to stage, so the first is dropped and the old file stays):
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = pathlib.Path(d) / "notes.txt"
+    ...     _ = target.write_text("old")
+    ...     discard([stage(target, "new")])
+    ...     print(target.read_text(), sorted(p.name for p in pathlib.Path(d).iterdir()))
+    old ['notes.txt']
+    """
     for tmp in tmps:
         Path(tmp).unlink(missing_ok=True)
 
 
 def atomic_write(path: str | Path, data: str | bytes | Callable[[IO[Any]], Any], *, check: Callable[[Path], Any] | None = None,
                  binary: bool | None = None, encoding: str = "utf-8", newline: str | None = None) -> Path:
-    """Write a file atomically; ``check(temporary_path)`` may raise to keep the old file. Returns ``path``."""
+    """Write a file atomically; ``check(temporary_path)`` may raise to keep the old file. Returns ``path``.
+
+    Example (a check that fails keeps the old file):
+
+    >>> import tempfile, pathlib
+    >>> def non_empty(tmp):
+    ...     if not tmp.read_text().strip():
+    ...         raise ValueError("empty")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = atomic_write(pathlib.Path(d) / "cohort.txt", "42 patients\\n", check=non_empty)
+    ...     try:
+    ...         atomic_write(target, "", check=non_empty)
+    ...     except ValueError as exc:
+    ...         print(exc, repr(target.read_text()))
+    empty '42 patients\\n'
+    """
     tmp = stage(path, data, binary=binary, encoding=encoding, newline=newline)
     try:
         if check is not None:

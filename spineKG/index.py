@@ -36,7 +36,13 @@ _REGISTER = {"OMO_0003000": "abbreviation", "OMO_0003003": "lay", "ClinicalShort
 @dataclass(frozen=True)
 class NameRef:
     """One name of an entity as the linker sees it: its scope (label, exact, narrow, broad, related) and
-    register (curated, lay, abbreviation, shorthand)."""
+    register (curated, lay, abbreviation, shorthand).
+
+    >>> from spineKG import load
+    >>> ref = load().engine.index.name_refs["feet"][0]
+    >>> ref.iri, ref.scope, ref.register
+    ('https://w3id.org/spinekg/Leg', 'narrow', 'lay')
+    """
 
     iri: str
     text: str
@@ -46,7 +52,16 @@ class NameRef:
 
 @dataclass
 class Index:
-    """Entities, names and vocabulary of one store (see the module docstring)."""
+    """Entities, names and vocabulary of one store (see the module docstring).
+
+    >>> from spineKG import load
+    >>> idx = load().engine.index
+    >>> ependymoma = idx.lookup("ependymoma")
+    >>> sorted(idx.entities[p].label for p in idx.parents[ependymoma.iri])
+    ['intramedullary tumor', 'primary spinal tumor', 'spinal ependymal tumor']
+    >>> idx.is_a(ependymoma.iri, idx.lookup("spinal tumor").iri)
+    True
+    """
 
     entities: dict[str, Entity] = field(default_factory=dict)          # iri -> Entity
     names: dict[str, set[str]] = field(default_factory=dict)            # normalised label or exact name -> iris

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
     from .views.draw import Drawing
 
 class KnowledgeGraph:
-    """The spine-tumor knowledge graph on a store, with typed queries, SPARQL, questions and triage."""
+    """The spine-tumor knowledge graph on a store, with typed queries, SPARQL, questions and triage.
+
+    >>> from spineKG.store import EmbeddedStore
+    >>> kg = KnowledgeGraph(EmbeddedStore())
+    >>> kg
+    <KnowledgeGraph 317 entities on oxigraph>
+    >>> kg.tumors(compartment="intramedullary", rank="most_common").labels
+    ['astrocytoma', 'ependymoma']
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store

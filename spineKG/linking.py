@@ -40,7 +40,11 @@ _GAP_BREAK = re.compile(r"[.,;:!?()\n]")   # filler words are skipped within a c
 
 @dataclass(frozen=True)
 class Token:
-    """A word of a text: normalised (lower case, American spelling, singular), as written, where it is."""
+    """A word of a text: normalised (lower case, American spelling, singular), as written, where it is.
+
+    >>> tokenize("My legs")[1]
+    Token(word='leg', raw='legs', start=3, end=7, sentence=0)
+    """
 
     word: str
     raw: str
@@ -51,7 +55,13 @@ class Token:
 
 @dataclass(frozen=True)
 class Mention:
-    """Words of a text that name one or more entities."""
+    """Words of a text that name one or more entities.
+
+    >>> from spineKG import load
+    >>> m = load().link("numb feet")[1]
+    >>> m.text, sorted(m.iris), m.scope, m.register, m.score
+    ('feet', ['https://w3id.org/spinekg/Leg'], 'narrow', 'lay', 0.9)
+    """
 
     start: int      # token positions [start, end)
     end: int
@@ -70,7 +80,11 @@ class Mention:
 
 
 def tokenize(text: str) -> list[Token]:
-    """The words of a text with their sentence numbers ("can't" is read as "can not")."""
+    """The words of a text with their sentence numbers ("can't" is read as "can not").
+
+    >>> [(t.word, t.sentence) for t in tokenize("Can't walk. Tumours")]
+    [('can', 0), ('not', 0), ('walk', 0), ('tumor', 1)]
+    """
     low = text.lower().replace("’", "'").replace("‘", "'")
     cuts = [m.end() for m in _SENTENCE_END.finditer(low)]
     found = list(_TOKEN.finditer(low.replace("'s ", "   ").replace("'", " ")))
@@ -84,7 +98,16 @@ def tokenize(text: str) -> list[Token]:
 
 
 class Linker:
-    """Links text to the entities of an index (built once per index)."""
+    """Links text to the entities of an index (built once per index).
+
+    >>> from spineKG import load
+    >>> linker = load().engine.linker
+    >>> text = "weak legs and back pain"
+    >>> [m.text for m in linker.link(tokenize(text), text)]
+    ['weak legs', 'back pain']
+    >>> linker.correct("mielopathy")
+    'myelopathy'
+    """
 
     def __init__(self, index: Index) -> None:
         self.index = index

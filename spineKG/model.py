@@ -19,7 +19,15 @@ TYPICALITY_RANK = TYPICALITY   # typicality of an assertion -> rank, higher is s
 
 @dataclass(frozen=True)
 class Entity:
-    """A class of the ontology: a tumor type, a symptom, a test, a treatment..."""
+    """A class of the ontology: a tumor type, a symptom, a test, a treatment...
+
+    >>> from spineKG import load
+    >>> e = load().lookup("epidural")
+    >>> e
+    Entity(skg:Extradural 'extradural', location)
+    >>> e.curie, e.id, e.synonyms[0], e.xrefs
+    ('skg:Extradural', 'Extradural', 'epidural', ('UBERON:0003691',))
+    """
 
     iri: str
     label: str
@@ -75,7 +83,17 @@ class Source:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One statement of the graph and how it is known: asserted with a source, or derived from premises."""
+    """One statement of the graph and how it is known: asserted with a source, or derived from premises.
+
+    >>> from spineKG import load
+    >>> ev = load().tumors(causes="myelopathy", region="cervical")[0].evidence[0]
+    >>> ev.text, ev.derivation, ev.typicality
+    ('astrocytoma causes myelopathy [may]', 'chain', 'may')
+    >>> [step.text for step in ev.chain()][-2:]
+    ['spinal tumor causes spinal cord compression [may]', 'spinal cord compression causes myelopathy [may]']
+    >>> len(ev.sources())
+    3
+    """
 
     subject: Entity
     relation: str            # the relation's label, e.g. "may: causes" or "subclass of"
@@ -136,7 +154,17 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Result:
-    """An entity that answers a query, with the evidence for each constraint it meets."""
+    """An entity that answers a query, with the evidence for each constraint it meets.
+
+    >>> from spineKG import load
+    >>> r = load().tumors(causes="myelopathy", region="cervical")[0]
+    >>> r
+    <Result 'astrocytoma' (skg:Astrocytoma, may; 2 evidence)>
+    >>> r.label, r.entity.curie, r.typicality
+    ('astrocytoma', 'skg:Astrocytoma', 'may')
+    >>> r.evidence[1].text
+    'astrocytoma located in cervical spine [most often] (inherited from intramedullary tumor)'
+    """
 
     entity: Entity
     evidence: tuple[Evidence, ...] = ()
@@ -181,7 +209,19 @@ class Result:
 
 @dataclass(frozen=True)
 class Results:
-    """The answers of a typed query, in a stable order; iterable like a list."""
+    """The answers of a typed query, in a stable order; iterable like a list.
+
+    >>> from spineKG import load
+    >>> res = load().tumors(causes="myelopathy", region="cervical")
+    >>> res
+    <Results 5: astrocytoma, ependymoma, intramedullary spinal cord metastasis, … (+2)>
+    >>> len(res), res.labels[:2], res[1].label
+    (5, ['astrocytoma', 'ependymoma'], 'ependymoma')
+    >>> [r.entity.curie for r in res][:2]
+    ['skg:Astrocytoma', 'skg:Ependymoma']
+    >>> res.sparql.startswith("SELECT")
+    True
+    """
 
     items: tuple[Result, ...] = ()
     query: Any = None

@@ -19,7 +19,18 @@ NOT_A_MEDICAL_DEVICE = ("spineKG is a reference and teaching tool, not a medical
 
 
 def answer_text(answer: Answer) -> str:
-    """An answer with its evidence chains and sources, and how the question was read."""
+    """An answer with its evidence chains and sources, and how the question was read.
+
+    >>> from spineKG import load
+    >>> print(answer_text(load().ask("Is ependymoma intramedullary?")))
+    Is ependymoma intramedullary?
+    <BLANKLINE>
+    * yes
+        because: ependymoma is a kind of intramedullary tumor
+          source: Spine Tumors (article): section 'Intramedullary Tumor'
+    <BLANKLINE>
+    Read as: Does ependymoma — has common type or is a kind of or located in — intramedullary?  (confidence 82%)
+    """
     lines = [answer.question, ""]
     if not answer.results:
         lines.append("No answer in the graph for this question.")
@@ -50,7 +61,17 @@ def answer_text(answer: Answer) -> str:
 
 def triage_text(t: TriageResult) -> str:
     """A triage result: the tier and what to do, the rules that fired with their sources, the reading, the
-    questions that would settle a possible red flag, the safety net, and the medical-device line."""
+    questions that would settle a possible red flag, the safety net, and the medical-device line.
+
+    >>> from spineKG import load
+    >>> lines = triage_text(load().triage(age=45, pain_days=3, neuro_signs=["saddle numbness"])).splitlines()
+    >>> print(lines[0])
+    EMERGENCY CARE NOW: Go to an emergency department now or call an ambulance; do not wait for a GP appointment.
+    >>> print(lines[2])
+      read: saddle numbness ("saddle numbness"); new back pain ("back pain")
+    >>> lines[-1] == "  " + NOT_A_MEDICAL_DEVICE
+    True
+    """
     who = f" ({' or '.join(s.label for s in t.specialists)})" if t.specialists else ""
     lines = [f"{t.tier.entity.label.upper()}{who}: {t.tier.advice}"]
     for r in t.fired:

@@ -29,7 +29,16 @@ __all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError
 
 
 class InvalidOptionError(ScoreInputError):
-    """An option (or component) that the instrument does not have; the message lists the valid ones."""
+    """An option (or component) that the instrument does not have; the message lists the valid ones.
+
+    >>> try:
+    ...     tomita(primary_growth="slow", visceral_mets="none", bone_mets="isolated")
+    ... except InvalidOptionError as exc:
+    ...     print(exc)
+    ...     print(exc.component, exc.valid)
+    Tomita score: 'isolated' is not a valid bone_mets; use one of: solitary, multiple
+    bone_mets ['solitary', 'multiple']
+    """
 
     def __init__(self, instrument: str, component: str, value: Any, valid: list[str]) -> None:
         self.instrument, self.component, self.value, self.valid = instrument, component, value, valid
@@ -85,7 +94,16 @@ class Instrument:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """A computed score: total, category, the points of each component, interpretation and citation."""
+    """A computed score: total, category, the points of each component, interpretation and citation.
+
+    >>> r = tomita(primary_growth="slow", visceral_mets="none", bone_mets="solitary")
+    >>> r
+    <ScoreResult Tomita score: 2, long-term local control>
+    >>> print(str(r).splitlines()[1])
+      points: primary_growth 1, visceral_mets 0, bone_mets 1
+    >>> r.to_dict()["interpretation"]
+    'Wide or marginal excision (e.g. total en bloc spondylectomy).'
+    """
 
     instrument: str
     total: int
@@ -120,7 +138,14 @@ class ScoreResult:
 
 @dataclass(frozen=True)
 class NomsResult:
-    """NOMS: the recommended treatments (ontology classes), with the rules that gave them."""
+    """NOMS: the recommended treatments (ontology classes), with the rules that gave them.
+
+    >>> r = noms(escc="3", radiosensitivity="radioresistant", sins=14)
+    >>> r
+    <NomsResult separation surgery followed by stereotactic radiosurgery; surgical stabilization>
+    >>> [e.curie for e in r.recommendations], r.escc_group, r.stability
+    (['skg:SeparationSurgery', 'skg:SurgicalStabilization'], 'high', 'unstable')
+    """
 
     recommendations: tuple[Entity, ...]
     rationale: tuple[str, ...]
@@ -176,7 +201,14 @@ def _int(value: str | None) -> int:
 
 
 def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
-    """An instrument's tables as read from the graph (name: its id, label or synonym, e.g. 'SINS')."""
+    """An instrument's tables as read from the graph (name: its id, label or synonym, e.g. 'SINS').
+
+    >>> t = instrument("TomitaScore")
+    >>> t.label, [c.key for c in t.components], [o.key for o in t.component("bone_mets").options]
+    ('Tomita score', ['primary_growth', 'visceral_mets', 'bone_mets'], ['solitary', 'multiple'])
+    >>> [(c.label, c.min, c.max) for c in t.categories][:2]
+    [('long-term local control', 2, 3), ('middle-term local control', 4, 5)]
+    """
     kg = kg or _default_kg()
     cache: dict[str, Instrument] = kg.__dict__.setdefault("_instruments", {})
     if name in cache:
@@ -260,14 +292,26 @@ def _score(name: str, kg: KnowledgeGraph | None, chosen: dict[str, Any]) -> Scor
 
 def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse: str, posterolateral: str,
          kg: KnowledgeGraph | None = None) -> ScoreResult:
-    """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable."""
+    """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable.
+
+    >>> r = sins(location="junctional", pain="mechanical", bone_lesion="lytic", alignment="subluxation_translation",
+    ...          collapse="gt50", posterolateral="bilateral")
+    >>> r.total, r.category, r.interpretation
+    (18, 'unstable', 'Unstable spine; a surgical consultation is warranted.')
+    """
     return _score(INSTRUMENT_OF["sins"], kg, dict(location=location, pain=pain, bone_lesion=bone_lesion, alignment=alignment,
                                    collapse=collapse, posterolateral=posterolateral))
 
 
 def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, vertebral_body_mets: str | int,
               major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
-    """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more."""
+    """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more.
+
+    >>> r = tokuhashi(general_condition_kps="moderate_50_70", extraspinal_bone_mets="1_2", vertebral_body_mets="ge3",
+    ...               major_organ_mets="removable", primary_site="kidney_uterus", palsy_frankel="C_D")
+    >>> r.total, r.category, r.points["primary_site"]
+    (7, 'predicted survival under 6 months', 3)
+    """
     return _score(INSTRUMENT_OF["tokuhashi"], kg, dict(
         general_condition_kps=general_condition_kps, extraspinal_bone_mets=extraspinal_bone_mets,
         vertebral_body_mets=vertebral_body_mets, major_organ_mets=major_organ_mets, primary_site=primary_site,
@@ -275,7 +319,12 @@ def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, v
 
 
 def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
-    """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care."""
+    """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care.
+
+    >>> r = tomita(primary_growth="rapid", visceral_mets="treatable", bone_mets="multiple")
+    >>> r.total, r.category
+    (8, 'terminal care')
+    """
     return _score(INSTRUMENT_OF["tomita"], kg, dict(primary_growth=primary_growth, visceral_mets=visceral_mets, bone_mets=bone_mets))
 
 

@@ -16,7 +16,11 @@ _SPELLING = (("tumour", "tumor"), ("haem", "hem"), ("behaviour", "behavior"), ("
 
 
 def spelling(word: str) -> str:
-    """British to American spelling, so 'tumours' and 'tumors' link alike."""
+    """British to American spelling, so 'tumours' and 'tumors' link alike.
+
+    >>> spelling("tumours"), spelling("haemangioma"), spelling("oedema")
+    ('tumors', 'hemangioma', 'edema')
+    """
     for gb, us in _SPELLING:
         if gb in word:
             word = word.replace(gb, us)
@@ -24,6 +28,11 @@ def spelling(word: str) -> str:
 
 
 def singular(word: str) -> str:
+    """A word in the singular, by its ending (Latin "-ae", "-ies", "-sses", "-xes", a plain "-s"; not "-us", "-sis").
+
+    >>> [singular(w) for w in ("tumors", "vertebrae", "bodies", "masses", "reflexes", "sinus", "diagnosis")]
+    ['tumor', 'vertebra', 'body', 'mass', 'reflex', 'sinus', 'diagnosis']
+    """
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith("ae"):
@@ -47,7 +56,13 @@ _BARE_NOT = {singular(k + "t"): singular(v) for k, v in _NOT.items()
 
 
 def contractions(ws: list[str]) -> list[tuple[str, int]]:
-    """Words with "can't", "cannot", "doesn't" read as "can not", "does not": (word, index of the word it came from)."""
+    """Words with "can't", "cannot", "doesn't" read as "can not", "does not": (word, index of the word it came from).
+
+    >>> contractions(["i", "can", "t", "walk"])
+    [('i', 0), ('can', 1), ('not', 2), ('walk', 3)]
+    >>> contractions(["cannot", "feel"]), contractions(["dont", "have"])
+    ([('can', 0), ('not', 0), ('feel', 1)], [('do', 0), ('not', 0), ('have', 1)])
+    """
     out: list[tuple[str, int]] = []
     for n, w in enumerate(ws):
         if w == "t" and out and out[-1][0] in _NOT_FORMS:
@@ -63,13 +78,23 @@ def contractions(ws: list[str]) -> list[tuple[str, int]]:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, apostrophes dropped, plurals reduced, contractions spelled out."""
+    """Lower-case word tokens, apostrophes dropped, plurals reduced, contractions spelled out.
+
+    >>> words("The patient's legs don't feel numb")
+    ['the', 'patient', 'leg', 'do', 'not', 'feel', 'numb']
+    """
     text = text.lower().replace("’", "'").replace("'s ", " ").replace("'", " ")
     return [w for w, _ in contractions([singular(spelling(w)) for w in re.findall(r"[a-z0-9]+%?", text)])]
 
 
 def norm(text: str) -> str:
-    """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder')."""
+    """A name as it is matched: its words, without possessives ('control of my bladder' = 'control of his bladder').
+
+    >>> norm("Loss of control of my bladder") == norm("loss of control of his bladder")
+    True
+    >>> norm("Haemangiomas of the Vertebrae")
+    'hemangioma of the vertebra'
+    """
     return " ".join(w for w in words(text) if w not in POSSESSIVES)
 
 

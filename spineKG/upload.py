@@ -29,7 +29,12 @@ __all__ = ["UploadReport", "release_body", "upload"]
 
 @dataclass(frozen=True)
 class UploadReport:
-    """What one upload sent, and what the store holds afterwards (``None`` when it cannot be counted)."""
+    """What one upload sent, and what the store holds afterwards (``None`` when it cannot be counted).
+
+    >>> report = UploadReport("http://127.0.0.1:7878/store?default", ("spinekg.ttl",), 1200, 10, "PUT")
+    >>> report.method, report.triples, report.stored
+    ('PUT', 10, None)
+    """
 
     url: str
     files: tuple[str, ...]
@@ -40,7 +45,12 @@ class UploadReport:
 
 
 def release_body() -> tuple[bytes, int]:
-    """The release files as one N-Triples document (lines sorted, duplicates merged) and its triple count."""
+    """The release files as one N-Triples document (lines sorted, duplicates merged) and its triple count.
+
+    >>> body, triples = release_body()
+    >>> body.count(b"\\n") == triples, body.endswith(b" .\\n")
+    (True, True)
+    """
     import pyoxigraph
 
     store = pyoxigraph.Store()
@@ -53,7 +63,33 @@ def release_body() -> tuple[bytes, int]:
 
 
 def upload(store_url: str, graph: str | None = None, replace: bool = True, timeout: float = 120.0) -> UploadReport:
-    """Send the whole release in one request: ``PUT`` (replace the graph) or, with ``replace=False``, ``POST`` (add)."""
+    """Send the whole release in one request: ``PUT`` (replace the graph) or, with ``replace=False``, ``POST`` (add).
+
+    Example, against a minimal Graph Store on this machine that keeps what is ``PUT`` and returns it on ``GET``:
+
+    >>> import http.server, threading
+    >>> class Store(http.server.BaseHTTPRequestHandler):
+    ...     data = b""
+    ...     def do_PUT(self):
+    ...         Store.data = self.rfile.read(int(self.headers["Content-Length"]))
+    ...         self.send_response(204)
+    ...         self.end_headers()
+    ...     def do_GET(self):
+    ...         self.send_response(200)
+    ...         self.end_headers()
+    ...         self.wfile.write(Store.data)
+    ...     def log_message(self, *args):
+    ...         pass
+    >>> server = http.server.HTTPServer(("127.0.0.1", 0), Store)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> report = upload(f"http://127.0.0.1:{server.server_port}/store", graph="https://w3id.org/spinekg/release")
+    >>> report.method, report.files, report.stored == report.triples
+    ('PUT', ('spinekg.ttl', 'spinekg-relations.ttl'), True)
+    >>> report.url.endswith("/store?graph=https%3A%2F%2Fw3id.org%2Fspinekg%2Frelease")
+    True
+    >>> server.shutdown()
+    >>> server.server_close()
+    """
     query = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     url = f"{store_url}{'&' if '?' in store_url else '?'}{query}"
     body, triples = release_body()

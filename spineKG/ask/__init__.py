@@ -44,7 +44,20 @@ MAX_NAMED = 16        # things a question may name: the readings grow with them 
 
 
 def ask(engine: Engine, question: Any) -> Answer:
-    """Answer a question, or raise QuestionError when it cannot be read with enough confidence."""
+    """Answer a question, or raise QuestionError when it cannot be read with enough confidence.
+
+    >>> import spineKG
+    >>> engine = spineKG.load().engine
+    >>> a = ask(engine, "Which tumors cause myelopathy in the neck?")
+    >>> a.labels[:2], a.interpretation.shape
+    (['astrocytoma', 'ependymoma'], 'list')
+    >>> a.interpretation.canonical
+    'Which spinal tumors cause myelopathy and are in cervical spine?'
+    >>> ask(engine, "   ")
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.QuestionError: The question is empty.
+    """
     text = _check(question)
     r = read(engine, text)   # (loads spaCy the first time a question holds a context cue: not counted)
     named = {frozenset(p.mention.iris) for p in r.parts}
@@ -82,7 +95,18 @@ def ask(engine: Engine, question: Any) -> Answer:
 
 
 def interpret(engine: Engine, r: Reading, started: float | None = None) -> list[tuple[Candidate, Outcome | None]]:
-    """The candidate readings of a question, best first; the best one run (its answers and triage)."""
+    """The candidate readings of a question, best first; the best one run (its answers and triage).
+
+    >>> import spineKG
+    >>> from spineKG.ask.reading import read
+    >>> engine = spineKG.load().engine
+    >>> ranked = interpret(engine, read(engine, "Which tumors are benign?"))
+    >>> best, outcome = ranked[0]
+    >>> best.canonical, [x.label for x in outcome.results][:2]
+    ('Which spinal tumors are benign?', ['aggressive vertebral hemangioma', 'aneurysmal bone cyst'])
+    >>> all(o is None for _, o in ranked[1:])   # only the best reading is run
+    True
+    """
     started = time.process_time() if started is None else started
     cands = candidates(engine, r)
     if time.process_time() - started > TIME_BUDGET:

@@ -37,7 +37,17 @@ HEAD_SOURCES = ("wh_category", "wh_cue", "keyword_where", "keyword_last", "keywo
 
 @dataclass(frozen=True)
 class Slot:
-    """One constraint of a candidate: a part of the question, the relations it is met by, and how it reads."""
+    """One constraint of a candidate: a part of the question, the relations it is met by, and how it reads.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> best = candidates(engine, read(engine, "Which tumors cause myelopathy in the neck?"))[0]
+    >>> [(s.phrase, s.labels, s.worded) for s in best.slots]
+    [('cause', 'myelopathy', True), ('are in', 'cervical spine', False)]
+    >>> best.slots[0].constraint.relations
+    ('https://w3id.org/spinekg/mayCause',)
+    """
 
     part: int
     constraint: Constraint
@@ -48,7 +58,17 @@ class Slot:
 
 @dataclass
 class Candidate:
-    """One reading of a question, as a typed query and a canonical sentence, with its ranking features."""
+    """One reading of a question, as a typed query and a canonical sentence, with its ranking features.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> c = candidates(engine, read(engine, "Which tumors cause myelopathy in the neck?"))[0]
+    >>> c.shape, c.head, c.head_source, c.answers
+    ('list', 'https://w3id.org/spinekg/SpinalTumor', 'wh_category', 5)
+    >>> c.frame, c.features["coverage"]
+    ('spinal tumor cause are in', 1.0)
+    """
 
     shape: str                               # list | yesno | choice | share
     head: str                                # iri of the answer's category
@@ -72,7 +92,15 @@ class Candidate:
 
 
 def candidates(engine: Engine, r: Reading) -> list[Candidate]:
-    """Every reading of the question the graph could answer, best first by the default weights."""
+    """Every reading of the question the graph could answer, best first by the default weights.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> cands = candidates(engine, read(engine, "Is a hemangioma a primary tumour?"))
+    >>> [c.shape for c in cands[:2]], cands[0].canonical
+    (['yesno', 'list'], 'Does hemangioma — is a kind of — primary spinal tumor?')
+    """
     from .ranking import score
 
     gen = _Generator(engine, r)

@@ -27,14 +27,35 @@ _OPS = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__
 
 
 def query_of(c: Candidate) -> Query:
-    """The typed query of a list or choice reading."""
+    """The typed query of a list or choice reading.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.candidates import candidates
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> q = query_of(candidates(engine, read(engine, "Which tumors cause myelopathy in the neck?"))[0])
+    >>> q.kind, [c.role for c in q.constraints]
+    ('SpinalTumor', ['myelopathy', 'neck'])
+    >>> sorted(engine.evaluate(q))[:2]
+    ['https://w3id.org/spinekg/Astrocytoma', 'https://w3id.org/spinekg/Ependymoma']
+    """
     return Query(head=c.head, constraints=tuple(s.constraint for s in c.slots), direct=c.direct,
                  rank=c.rank if c.rank in ENGINE_RANKS else None, kind=c.head.rsplit("/", 1)[-1])
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What running a reading gave: the answers, the typed query and its SPARQL, and a triage if it asked for one."""
+    """What running a reading gave: the answers, the typed query and its SPARQL, and a triage if it asked for one.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.candidates import candidates
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> r = read(engine, "Which tumors are benign?")
+    >>> o = execute(engine, r, candidates(engine, r)[0])
+    >>> type(o).__name__, len(o.results), o.query.kind, o.sparql.split()[:2], o.triage
+    ('Outcome', 15, 'SpinalTumor', ['SELECT', 'DISTINCT'], None)
+    """
 
     results: tuple[Result, ...]
     query: Query | None = None
@@ -43,7 +64,19 @@ class Outcome:
 
 
 def execute(engine: Engine, r: Reading, c: Candidate) -> Outcome:
-    """The answers of a reading."""
+    """The answers of a reading.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.candidates import candidates
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> r = read(engine, "Which tumors cause myelopathy in the neck?")
+    >>> [x.label for x in execute(engine, r, candidates(engine, r)[0]).results][:2]
+    ['astrocytoma', 'ependymoma']
+    >>> r = read(engine, "Is a hemangioma a primary tumour?")
+    >>> [x.value for x in execute(engine, r, candidates(engine, r)[0]).results]   # a yes/no reading: an edge check
+    ['yes']
+    """
     if c.shape == "yesno":
         return Outcome(_yesno(engine, r, c))
     if c.shape == "share":

@@ -183,6 +183,23 @@ def fit_confidence(data: list[dict[str, Any]], weights: dict[str, float], keys: 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Fit the ranking and confidence models on question files and write them (``--out``), or only report (``--report``).
+
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     questions, out = Path(d, "questions.yaml"), Path(d, "ranker.json")
+    ...     _ = questions.write_text("questions:\\n"
+    ...                              "  - {id: a, question: 'Which tumors are benign?', must_include: [meningioma]}\\n"
+    ...                              "  - {id: b, question: 'Are meningiomas usually benign?', must_include: ['yes']}\\n")
+    ...     main([str(questions), "--out", str(out)])  # doctest: +ELLIPSIS
+    ...     sorted(json.loads(out.read_text()))
+    2 questions (2 answerable): a right reading among the candidates for 2 (100.0 %), ranked first for 2 (100.0 %)
+    confidence: ...
+    wrote ...ranker.json
+    0
+    ['confidence', 'fitted_on', 'stats', 'threshold', 'weights']
+    """
     p = argparse.ArgumentParser(prog="python -m spineKG.ask.fit", description=__doc__.splitlines()[0])
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=MODEL_PATH)

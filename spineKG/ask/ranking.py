@@ -51,7 +51,17 @@ def model() -> dict[str, Any]:
 
 
 def score(c: Candidate) -> float:
-    """The linear score of a candidate under the model's weights."""
+    """The linear score of a candidate under the model's weights.
+
+    >>> from spineKG import load
+    >>> from spineKG.ask.candidates import candidates
+    >>> from spineKG.ask.reading import read
+    >>> engine = load().engine
+    >>> cands = candidates(engine, read(engine, "Which tumors cause myelopathy in the neck?"))
+    >>> best, second = cands[:2]
+    >>> score(best) > score(second), score(best) == best.score   # it orders the candidates and is kept on them
+    (True, True)
+    """
     f = dict(c.features)
     f["yesno_x_form"] = f.get("shape_yesno", 0.0) * f.get("form_yesno", 0.0)
     f["share_x_asked"] = f.get("shape_share", 0.0) * f.get("share_asked", 0.0)
@@ -69,7 +79,12 @@ CONFIDENCE_FEATURES = ("coverage", "dropped", "worded", "slots", "empty", "many"
 
 def confidence_features(scores: list[float], top: dict[str, float], unexplained: int) -> dict[str, float]:
     """What the confidence of the best reading is judged on: how far it leads the others (its softmax share and
-    margin), the words the question leaves unexplained, and what kind of reading it is."""
+    margin), the words the question leaves unexplained, and what kind of reading it is.
+
+    >>> f = confidence_features([5.0, 2.0, 1.0], {"coverage": 1.0, "shape_list": 1.0}, 0)
+    >>> round(f["p_top"], 3), f["margin"], f["coverage"], f["shape_yesno"], f["unexplained_any"]
+    (0.936, 3.0, 1.0, 0.0, 0.0)
+    """
     best = max(scores)
     weights = [math.exp(x - best) for x in scores]
     f = {"p_top": 1.0 / sum(weights), "best": best,
@@ -80,7 +95,13 @@ def confidence_features(scores: list[float], top: dict[str, float], unexplained:
 
 
 def confidence(features: dict[str, float]) -> float:
-    """The calibrated probability that the best reading is right."""
+    """The calibrated probability that the best reading is right.
+
+    >>> clear = confidence(confidence_features([5.0, 2.0], {"coverage": 1.0}, 0))
+    >>> tied = confidence(confidence_features([2.0, 2.0], {}, 3))   # a tie, and three words not understood
+    >>> tied < model()["threshold"] < clear
+    True
+    """
     p = model()["confidence"]
     z = p.get("bias", 0.0) + sum(p.get(k, 0.0) * v for k, v in features.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

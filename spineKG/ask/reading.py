@@ -29,7 +29,15 @@ __all__ = ["Part", "Phrase", "Reading", "read"]
 
 @dataclass(frozen=True)
 class Part:
-    """An entity mention of the question with its context."""
+    """An entity mention of the question with its context.
+
+    >>> from spineKG import load
+    >>> r = read(load().engine, "Apart from lung cancer, which cancers spread to the spine?")
+    >>> [(p.mention.text, p.excluded) for p in r.parts]
+    [('lung cancer', True), ('cancers', False), ('the spine', False)]
+    >>> sorted(r.parts[0].iris), r.parts[0].in_focus
+    (['https://w3id.org/spinekg/LungCancer'], True)
+    """
 
     mention: Mention
     context: Context
@@ -47,7 +55,15 @@ class Part:
 
 @dataclass(frozen=True)
 class Phrase:
-    """A cue, rank, relation phrase or form found in the focus: token span and what it stands for."""
+    """A cue, rank, relation phrase or form found in the focus: token span and what it stands for.
+
+    >>> from spineKG import load
+    >>> r = read(load().engine, "What are the most common spinal tumors in children?")
+    >>> r.ranks
+    [Phrase(start=2, end=4, value='most_common')]
+    >>> r.words(r.ranks[0].start, r.ranks[0].end)
+    ['the', 'most']
+    """
 
     start: int
     end: int
@@ -56,7 +72,15 @@ class Phrase:
 
 @dataclass
 class Reading:
-    """Everything the interpreter reads off a question before choosing what it means."""
+    """Everything the interpreter reads off a question before choosing what it means.
+
+    >>> from spineKG import load
+    >>> r = read(load().engine, "Which tumors cause myelopathy in the neck?")
+    >>> r.form, r.wh, r.focus, [p.mention.text for p in r.focus_parts]
+    ('wh', 'which', (0, 7), ['tumors', 'myelopathy', 'neck'])
+    >>> [ph.value for ph in r.relations], r.unexplained
+    (['https://w3id.org/spinekg/mayCause'], [])
+    """
 
     text: str
     tokens: list[Token]
@@ -83,7 +107,16 @@ class Reading:
 
 
 def read(engine: Engine, text: str) -> Reading:
-    """Read a question (already checked for length and language)."""
+    """Read a question (already checked for length and language).
+
+    >>> from spineKG import load
+    >>> r = read(load().engine, "Is a hemangioma a primary tumour?")
+    >>> r.form, [p.mention.text for p in r.parts]
+    ('yesno', ['hemangioma', 'primary tumour'])
+    >>> r = read(load().engine, "I have a meningioma. How fast does it grow?")
+    >>> r.words(*r.focus), r.first_person
+    (['how', 'fast', 'does', 'it', 'grow'], True)
+    """
     tokens = tokenize(text)
     # in a question only negation and exclusion change the reading ("which tests do not use ...")
     mentions, contexts = engine.context.read(text, tokens, categories=("negated", "excluded"))

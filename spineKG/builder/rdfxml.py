@@ -62,7 +62,26 @@ def _order(node: object) -> tuple[int, str, str, str]:
 
 
 def to_rdfxml(g: Graph, prefixes: dict[str, str]) -> str:
-    """The graph as RDF/XML text, in a fixed order (see the module docstring)."""
+    """The graph as RDF/XML text, in a fixed order (see the module docstring).
+
+    >>> from rdflib.namespace import RDFS
+    >>> from spineKG.builder.namespaces import SKG
+    >>> g = Graph()
+    >>> g += [(SKG.Ependymoma, RDFS.subClassOf, SKG.IntramedullaryTumor), (SKG.Ependymoma, RDF.type, OWL.Class),
+    ...       (SKG.Ependymoma, RDFS.label, Literal("ependymoma", lang="en"))]
+    >>> print(to_rdfxml(g, {"owl": str(OWL), "rdfs": str(RDFS), "skg": str(SKG)}), end="")
+    <?xml version="1.0" encoding="utf-8"?>
+    <rdf:RDF
+       xmlns:owl="http://www.w3.org/2002/07/owl#"
+       xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+       xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"
+       xmlns:skg="https://w3id.org/spinekg/">
+      <owl:Class rdf:about="https://w3id.org/spinekg/Ependymoma">
+        <rdfs:label xml:lang="en">ependymoma</rdfs:label>
+        <rdfs:subClassOf rdf:resource="https://w3id.org/spinekg/IntramedullaryTumor"/>
+      </owl:Class>
+    </rdf:RDF>
+    """
     prefixes = {p: ns for p, ns in prefixes.items() if p != "rdf"} | {"rdf": RDF_NS}
     subjects = sorted({s for s in g.subjects() if isinstance(s, (URIRef, BNode))},
                       key=lambda s: (0 if (s, RDF.type, OWL.Ontology) in g else 1 if isinstance(s, URIRef) else 2, str(s)))
@@ -90,7 +109,16 @@ def to_rdfxml(g: Graph, prefixes: dict[str, str]) -> str:
 
 
 def write_rdfxml(g: Graph, prefixes: dict[str, str], path: Path) -> None:
-    """Write the RDF/XML atomically (:func:`spineKG.files.atomic_write`)."""
+    """Write the RDF/XML atomically (:func:`spineKG.files.atomic_write`).
+
+    >>> import tempfile
+    >>> from spineKG.builder.namespaces import PREFIXES, SKG
+    >>> g = Graph().add((SKG.Ependymoma, RDF.type, OWL.Class))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_rdfxml(g, PREFIXES, Path(d) / "spinekg.owl")
+    ...     len(Graph().parse(Path(d) / "spinekg.owl", format="xml"))
+    1
+    """
     from ..files import atomic_write
 
     atomic_write(path, to_rdfxml(g, prefixes))

@@ -30,7 +30,15 @@ def _cell(text: str) -> str:
 
 
 def render(src: OntologySource) -> str:
-    """The SSSOM/TSV text: a ``#``-commented YAML metadata block, then one row per cross-reference."""
+    """The SSSOM/TSV text: a ``#``-commented YAML metadata block, then one row per cross-reference.
+
+    >>> from spineKG.builder.source import load_source
+    >>> rows = [line.split("\\t") for line in render(load_source()).splitlines() if not line.startswith("#")]
+    >>> rows[0]
+    ['subject_id', 'subject_label', 'predicate_id', 'object_id', 'mapping_justification', 'comment']
+    >>> [row[:4] for row in rows if row[0] == "skg:Ependymoma" and row[3].startswith("DOID:")]
+    [['skg:Ependymoma', 'ependymoma', 'skos:closeMatch', 'DOID:4844'], ['skg:Ependymoma', 'ependymoma', 'skos:exactMatch', 'DOID:5503']]
+    """
     curie_map = {src.prefix: src.namespace, "skos": "http://www.w3.org/2004/02/skos/core#",
                  "semapv": "https://w3id.org/semapv/vocab/", "orcid": "https://orcid.org/"}
     used = sorted({x.code.split(":", 1)[0] for x in src.xrefs})
@@ -52,7 +60,16 @@ def render(src: OntologySource) -> str:
 
 
 def write_sssom(src: OntologySource, path: Path) -> None:
-    """Write the mapping set atomically (:func:`spineKG.files.atomic_write`)."""
+    """Write the mapping set atomically (:func:`spineKG.files.atomic_write`).
+
+    >>> import tempfile
+    >>> from spineKG.builder.source import load_source
+    >>> src = load_source()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_sssom(src, Path(d) / "spinekg.sssom.tsv")
+    ...     (Path(d) / "spinekg.sssom.tsv").read_text() == render(src)
+    True
+    """
     from ..files import atomic_write
 
     atomic_write(path, render(src))

@@ -35,6 +35,22 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def read_yaml(path: Path) -> Any:
+    """The YAML file's content, each mapping with its line under ``__line__``; a SourceError names file and line.
+
+    >>> from spineKG.builder.source import SOURCE_DIR
+    >>> tumors = read_yaml(SOURCE_DIR / "tumors.yaml")
+    >>> tumors[0]["id"], tumors[0]["__line__"]
+    ('SpinalTumor', 6)
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     bad = Path(d) / "bad.yaml"
+    ...     n = bad.write_text("id: A\\nlabel: a\\nid: B\\n")
+    ...     try:
+    ...         read_yaml(bad)
+    ...     except SourceError as exc:
+    ...         print(exc.line, exc.message)
+    3 not valid YAML: the key 'id' is given twice
+    """
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:

@@ -34,7 +34,17 @@ MAX_CONSTRAINTS = 200   # constraints a typed query may hold: the work is linear
 
 
 class ConstraintBuilder:
-    """Builds constraints and queries for one engine (its index supplies names and hierarchy)."""
+    """Builds constraints and queries for one engine (its index supplies names and hierarchy).
+
+    >>> from spineKG import load
+    >>> engine = load().engine
+    >>> builder = engine.constraints
+    >>> builder.head("tumors")
+    'https://w3id.org/spinekg/SpinalTumor'
+    >>> q = builder.query("tumors", compartment="intramedullary")
+    >>> sorted(r.label for r in engine.run(q))[:3]
+    ['astrocytoma', 'ependymoma', 'hemangioblastoma']
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

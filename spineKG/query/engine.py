@@ -45,6 +45,15 @@ def to_sparql(q: Query, index: Index, candidates: Iterable[str] | None = None) -
     class), ``?ax`` is its axiom (the caller keeps the named axioms: a blank node is no evidence; filtering them
     here trips Virtuoso's compiler inside a UNION). The rows of a member add up over its constraints rather than multiply, so the
     work grows linearly with the number of constraints; a member is an answer when every constraint has a row.
+
+    >>> from spineKG import load
+    >>> kg = load()
+    >>> q = kg.engine.constraints.query("tumors", compartment="intramedullary")
+    >>> text = to_sparql(q, kg.engine.index)
+    >>> text.splitlines()[0]
+    'SELECT DISTINCT ?x ?c ?ax WHERE {'
+    >>> sorted({kg.engine.index.entities[x].label for x, c, ax in kg.store.select(text) if c == "0"})[:3]
+    ['astrocytoma', 'ependymoma', 'hemangioblastoma']
     """
     rels = " ".join(_iri(r) for r in [*index.relations, RDFS_SUBCLASS])
     head = _iri(q.head)
@@ -87,7 +96,15 @@ def to_sparql(q: Query, index: Index, candidates: Iterable[str] | None = None) -
 
 
 class Engine:
-    """Runs typed queries on a store, using the index for labels and evidence."""
+    """Runs typed queries on a store, using the index for labels and evidence.
+
+    >>> from spineKG import load
+    >>> engine = load().engine
+    >>> sorted(r.label for r in engine.find("tumors", causes="myelopathy", region="neck"))[:3]
+    ['astrocytoma', 'ependymoma', 'hemangioblastoma']
+    >>> engine.relation_label("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    'is a kind of'
+    """
 
     def __init__(self, store: Store, index: Index) -> None:
         self.store, self.index = store, index

@@ -27,13 +27,28 @@ _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
 def named_queries() -> dict[str, Path]:
-    """The bundled named queries, by name."""
+    """The bundled named queries, by name.
+
+    >>> queries = named_queries()
+    >>> "tumors_in_compartment" in queries, queries["red_flags"].name
+    (True, 'red_flags.rq')
+    """
     return {p.stem: p for p in sorted(QUERY_DIR.glob("*.rq"))}
 
 
 @dataclass(frozen=True)
 class Rows:
-    """The rows of a SELECT query: a sequence of tuples of rdflib terms, with the variable names."""
+    """The rows of a SELECT query: a sequence of tuples of rdflib terms, with the variable names.
+
+    >>> from spineKG import load
+    >>> rows = load().sparql("tumors_in_compartment", compartment="skg:Intramedullary")
+    >>> rows
+    <Rows 5 x (tumor, typicality, derivation)>
+    >>> rows.vars, len(rows), str(rows[0][0])
+    (('tumor', 'typicality', 'derivation'), 5, 'astrocytoma')
+    >>> rows.to_dicts()[0]
+    {'tumor': 'astrocytoma', 'typicality': 'always', 'derivation': 'inherited'}
+    """
 
     vars: tuple[str, ...]
     rows: tuple[tuple[Node | None, ...], ...]
@@ -137,6 +152,16 @@ def binding_terms(query: str, bindings: Mapping[str, Any]) -> dict[str, Node]:
 
 
 def run_sparql(store: Store, query: str, bindings: Mapping[str, Any] | None = None) -> Rows:
+    """Run a SPARQL query, or a named query by its name, on a store with bindings for its variables.
+
+    >>> from spineKG import load
+    >>> store = load().store
+    >>> rows = run_sparql(store, "tumors_in_compartment", {"compartment": "skg:Intramedullary"})
+    >>> [str(row[0]) for row in rows][:2]
+    ['astrocytoma', 'ependymoma']
+    >>> run_sparql(store, "ASK { skg:Ependymoma rdfs:subClassOf+ skg:SpinalTumor }").to_dicts()
+    [{'ask': True}]
+    """
     text = query
     if _NAME.match(query.strip()):
         queries = named_queries()

@@ -32,7 +32,15 @@ Row = tuple[str | None, ...]
 
 @runtime_checkable
 class Store(Protocol):
-    """What spineKG needs from a triple store."""
+    """What spineKG needs from a triple store.
+
+    >>> from spineKG.store import EmbeddedStore
+    >>> store = EmbeddedStore()
+    >>> isinstance(store, Store), isinstance("not a store", Store)
+    (True, False)
+    >>> store.select("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
+    [('ependymoma',)]
+    """
 
     name: str
 
@@ -54,7 +62,15 @@ _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def with_prefixes(query: str) -> str:
-    """The query with a PREFIX line for each of the project's prefixes it does not declare itself."""
+    """The query with a PREFIX line for each of the project's prefixes it does not declare itself.
+
+    >>> full = with_prefixes("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
+    >>> full.count("PREFIX "), full.splitlines()[-1]
+    (11, 'SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }')
+    >>> own = with_prefixes("PREFIX skg: <urn:x:> SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }")
+    >>> own.count("PREFIX skg:"), own.count("PREFIX ")
+    (1, 11)
+    """
     if "prefix" not in query.lower():
         return _PROLOGUE + query
     own = {m.group(1) or "" for m in _DECLARED.finditer(query)}
@@ -62,7 +78,13 @@ def with_prefixes(query: str) -> str:
 
 
 def release_paths(directory: Path | None = None) -> list[Path]:
-    """The release files the embedded store loads: installed package data, else the source checkout's ontology/."""
+    """The release files the embedded store loads: installed package data, else the source checkout's ontology/.
+
+    >>> [p.name for p in release_paths()], all(p.exists() for p in release_paths())
+    (['spinekg.ttl', 'spinekg-relations.ttl'], True)
+    >>> [p.as_posix() for p in release_paths(Path("/srv/release"))]
+    ['/srv/release/spinekg.ttl', '/srv/release/spinekg-relations.ttl']
+    """
     base = directory or _default_release_dir()
     return [base / name for name in RELEASE_FILES]
 
@@ -77,7 +99,19 @@ _OX_POSITION = re.compile(r"(?:at |error at )?(\d+):(\d+)")
 
 
 def parse_error(exc: Exception, query: str) -> SparqlError:
-    """Turn Oxigraph's syntax error into a SparqlError naming the line and column in the user's text."""
+    """Turn Oxigraph's syntax error into a SparqlError naming the line and column in the user's text.
+
+    >>> import pyoxigraph
+    >>> query = "SELECT ?x WHERE {\\n  ?x a owl:Class\\n"
+    >>> try:
+    ...     pyoxigraph.Store().query(with_prefixes(query))
+    ... except SyntaxError as exc:
+    ...     print(exc)                      # counted with the 11 PREFIX lines added
+    ...     print(parse_error(exc, query))  # counted in the user's own text
+    ... # doctest: +ELLIPSIS
+    error at 14:1: expected one of ...
+    SPARQL error at line 3, column 1: expected one of ...
+    """
     msg = str(exc)
     line = col = None
     m = _OX_POSITION.search(msg)

@@ -210,7 +210,13 @@ def _readings(query: str, max_depth: int, max_operators: int) -> tuple[_Reading,
 
 
 def query_variables(query: str) -> frozenset[str]:
-    """The names of the variables a query mentions (``?x`` and ``$x``, without the sign), as Oxigraph reads it."""
+    """The names of the variables a query mentions (``?x`` and ``$x``, without the sign), as Oxigraph reads it.
+
+    >>> sorted(query_variables("SELECT ?tumor (COUNT(?s) AS ?n) WHERE { ?tumor skg:causes $s } GROUP BY ?tumor"))
+    ['n', 's', 'tumor']
+    >>> sorted(query_variables('SELECT ?l WHERE { ?x rdfs:label ?l FILTER(?l != "?in_a_string") }'))
+    ['l', 'x']
+    """
     return frozenset(_readings(query, MAX_DEPTH, MAX_OPERATORS)[0].variables)
 
 
@@ -285,6 +291,20 @@ def guard(query: str, *, max_chars: int = MAX_CHARS, max_depth: int = MAX_DEPTH,
 
     Raises :class:`~spineKG.errors.QueryRefusedError` (its ``reason`` one of ``too-large``, ``too-deep``,
     ``too-complex``, ``update``, ``service``, ``unchecked``) or :class:`~spineKG.errors.SparqlError`.
+
+    >>> guard("SELECT ?l WHERE { skg:Ependymoma rdfs:label ?l }") is None
+    True
+    >>> for query in ["DROP ALL", "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"]:
+    ...     try:
+    ...         guard(query)
+    ...     except QueryRefusedError as err:
+    ...         print(err.reason, err.line, err.column)
+    update 1 1
+    service 1 12
+    >>> guard("SELECT * { ?s ?p ?o }", max_chars=10)
+    Traceback (most recent call last):
+    ...
+    spineKG.errors.QueryRefusedError: SPARQL error at line 1, column 11: the query is 21 characters long; the most allowed is 10
     """
     if not isinstance(query, str):
         raise SparqlError(f"a query is text, not {type(query).__name__}")

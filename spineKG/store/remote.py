@@ -23,6 +23,13 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint holding the release (``spinekg upload`` puts it there), through rdflib's SPARQLStore.
 
     ``graph`` names the graph that holds the release; by default the endpoint's default graph is queried.
+
+    >>> from spineKG.store import Store
+    >>> store = RemoteStore("http://127.0.0.1:7878/query", graph="https://w3id.org/spinekg")   # nothing is sent yet
+    >>> store.name, isinstance(store, Store)
+    ('remote:http://127.0.0.1:7878/query', True)
+    >>> str(store.graph.identifier), store.update_url is None
+    ('https://w3id.org/spinekg', True)
     """
 
     def __init__(self, query_url: str, update_url: str | None = None, graph: str | None = None, timeout: float = 60.0) -> None:

@@ -42,6 +42,17 @@ def triage(engine: Engine, *, age: int | None = None, pain_days: float | None = 
     weakness", "night pain", "osteoporosis"); an unknown name raises UnknownTermError with suggestions,
     except in ``other_features``, whose unknown names are kept as ``ignored``. ``cancer_history`` is none,
     previous or current; ``tried_rest_self_care=None`` means not stated.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> engine = load().engine
+    >>> result = triage(engine, age=70, pain_days=3, red_flags=["loss of bladder control"])
+    >>> result.tier.key, result.rule.label
+    ('emergency', 'back pain with a sign of cauda equina syndrome')
+    >>> result = triage(engine, age=30, pain_days=5, other_features=["osteoporosis", "desk job"])
+    >>> result.tier.key, result.rule.label, result.ignored
+    ('urgent', 'back pain after trauma or with weak bones', ('desk job',))
     """
     _check(age, pain_days, cancer_history)
     present: list[Finding] = []
@@ -62,7 +73,21 @@ def triage(engine: Engine, *, age: int | None = None, pain_days: float | None = 
 
 def triage_text(engine: Engine, text: str, *, today: date | None = None) -> TriageResult:
     """Read a patient's or a clinician's description of back pain, written on ``today`` (default: today), and
-    triage it (see :func:`read_story`)."""
+    triage it (see :func:`read_story`).
+
+    Example (a loosely told red flag is a possible finding: it raises the tier, with the question that settles it):
+
+    >>> from datetime import date
+    >>> from spineKG import load
+    >>> story = "My back has ached for 3 weeks and I think I might have lost some weight"
+    >>> result = triage_text(load().engine, story, today=date(2024, 1, 1))
+    >>> result.tier.key, result.inputs["pain_days"]
+    ('urgent', 21.0)
+    >>> [(f.entity.label, f.status) for f in result.findings][0]
+    ('unplanned weight loss', 'possible')
+    >>> result.questions
+    ('Have you lost weight without trying, lost your appetite, felt sick, vomited, or had a fever or chills?',)
+    """
     inputs, findings = read_story(engine, text, today=today)
     return decide(engine, list(findings), inputs)
 

@@ -18,7 +18,19 @@ __all__ = ["compositions", "read_rules", "rules"]
 
 
 def read_rules(engine: Engine) -> tuple[list[Tier], list[TriageRule]]:
-    """The tiers (most urgent first) and the rules of the graph, in their order."""
+    """The tiers (most urgent first) and the rules of the graph, in their order.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> tiers, all_rules = read_rules(load().engine)
+    >>> tiers[0].key, tiers[0].entity.label
+    ('emergency', 'emergency care now')
+    >>> all_rules[0].tier.key, all_rules[0].label
+    ('emergency', 'back pain with a sign of cauda equina syndrome')
+    >>> all_rules[-1].default, all_rules[-1].tier.key
+    (True, 'self_care')
+    """
     idx = engine.index
     tiers: dict[str, Tier] = {}
     for t, key, order, advice, net in engine.store.select("""
@@ -79,13 +91,33 @@ def read_rules(engine: Engine) -> tuple[list[Tier], list[TriageRule]]:
 
 
 def rules(engine: Engine) -> tuple[list[Tier], list[TriageRule]]:
-    """The tiers and rules of an engine's store, read once."""
+    """The tiers and rules of an engine's store, read once.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> engine = load().engine
+    >>> rules(engine) is rules(engine)
+    True
+    >>> [(r.label, [s.label for s in r.specialists]) for r in rules(engine)[1] if r.specialists]
+    [('unexplained back pain persisting about two weeks despite rest', ['neurosurgeon', 'orthopedic spine surgeon'])]
+    """
     return engine.memo("triage rules", read_rules)
 
 
 def compositions(engine: Engine) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     """The findings people tell as a sensation and a place (``rules.yaml`` ``compositions``), read once:
-    (finding, the findings it is told with, the body areas)."""
+    (finding, the findings it is told with, the body areas).
+
+    Example:
+
+    >>> from spineKG import load
+    >>> engine = load().engine
+    >>> label = {iri: e.label for iri, e in engine.index.entities.items()}
+    >>> [(label[f], sorted(label[o] for o in of), sorted(label[p] for p in places))
+    ...  for f, of, places in compositions(engine)][1]
+    ('saddle numbness', ['numbness', 'tingling'], ['saddle region'])
+    """
     def read(e: Engine) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
         parts: dict[str, tuple[set[str], set[str]]] = {}
         for f, p, v in e.store.select("""

@@ -209,7 +209,19 @@ def _digits(low: str) -> str:
 def read_story(engine: Engine, text: str, *, today: date | None = None) -> tuple[dict[str, Any], tuple[Finding, ...]]:
     """The triage inputs a description gives (age, pain_days, pain_new, pain_worsening, cancer_history,
     severe_interferes_daily, tried_rest_self_care) and the findings it names, with their status. A date of birth
-    or a named time ("since October", "since the summer") is counted from ``today`` (default: today)."""
+    or a named time ("since October", "since the summer") is counted from ``today`` (default: today).
+
+    Example:
+
+    >>> from datetime import date
+    >>> from spineKG import load
+    >>> story = "55F, back pain since 1st March, no fever. My mother had breast cancer."
+    >>> inputs, findings = read_story(load().engine, story, today=date(2024, 3, 15))
+    >>> inputs["age"], inputs["pain_days"], inputs["cancer_history"]
+    (55, 14.0, 'none')
+    >>> [(f.entity.label, f.status) for f in findings]
+    [('back pain', 'present'), ('fever', 'negated'), ('cancer history', 'family')]
+    """
     today = today or date.today()
     if not isinstance(text, str) or not text.strip():
         from ..errors import TriageInputError

@@ -47,7 +47,21 @@ VIS_REMOTE = "https://cdnjs.cloudflare.com/ajax/libs/vis-network/9.1.2/dist/vis-
 @dataclass(frozen=True)
 class Drawing:
     """A drawing: ``.html`` (a self-contained page), ``.svg`` (a static picture of the same graph),
-    ``.save(path)``, and inline display in Jupyter (the page over the picture; one line of text/plain)."""
+    ``.save(path)``, and inline display in Jupyter (the page over the picture; one line of text/plain).
+
+    Example:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from spineKG import load
+    >>> d = load().show(entity="ependymoma")
+    >>> d
+    <Drawing 'ependymoma and its neighbours': 9 nodes, 9 edges>
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page, picture = d.save(Path(tmp) / "ependymoma.html"), d.save(Path(tmp) / "ependymoma.svg")
+    ...     page.read_text().startswith("<!DOCTYPE html>"), picture.read_text() == d.svg
+    (True, True)
+    """
 
     html: str
     nodes: int
@@ -82,6 +96,16 @@ def draw(g: nx.MultiDiGraph[str], title: str = "", cdn_resources: Literal["in_li
 
     ``cdn_resources="remote"`` links vis-network from a CDN instead of embedding it (a smaller page that
     needs the network).
+
+    Example:
+
+    >>> from spineKG import load
+    >>> from spineKG.views.graph import to_networkx
+    >>> g = to_networkx(load(), entity="ependymoma", relations=["is a kind of"])
+    >>> draw(g, title="ependymoma's classes")
+    <Drawing "ependymoma's classes": 4 nodes, 3 edges>
+    >>> len(draw(g, cdn_resources="remote").html) < len(draw(g).html), VIS_REMOTE in draw(g, cdn_resources="remote").html
+    (True, True)
     """
     try:
         from pyvis.network import Network
@@ -174,7 +198,17 @@ def _page(title: str, legend: str, nodes: list[dict[str, Any]], edges: list[dict
 
 def svg_preview(g: nx.MultiDiGraph[str], title: str = "", width: int = 900, height: int = 600) -> str:
     """A static SVG of the graph (a seeded spring layout: the same picture every time), for front-ends
-    that cannot run the interactive page; answers and the evidence path are highlighted as on the page."""
+    that cannot run the interactive page; answers and the evidence path are highlighted as on the page.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> from spineKG.views.graph import to_networkx
+    >>> g = to_networkx(load(), entity="ependymoma")
+    >>> svg = svg_preview(g, title="ependymoma")
+    >>> svg.startswith("<svg"), svg.count("<circle"), svg == svg_preview(g, title="ependymoma")
+    (True, 9, True)
+    """
     if g.number_of_nodes() == 0:
         pos: dict[Any, tuple[float, float]] = {}
     else:

@@ -74,7 +74,20 @@ def _add_edge(engine: Engine, g: nx.MultiDiGraph[str], d: dict[str, Any], **extr
 def to_networkx(kg: Engine | HasEngine, *, entity: Any = None, depth: int = 1, kind: str | None = None,
                 answer: Any = None, derived: bool = False, relations: Iterable[str] | None = None) -> nx.MultiDiGraph[str]:
     """The whole graph, an entity's neighbourhood (``entity``, ``depth``), the entities of one ``kind``
-    with the edges among them, or an answer's evidence (``answer``: a Results, an Answer, or results)."""
+    with the edges among them, or an answer's evidence (``answer``: a Results, an Answer, or results).
+
+    Example:
+
+    >>> from spineKG import load
+    >>> kg = load()
+    >>> g = to_networkx(kg, entity="ependymoma", relations=["is a kind of"])
+    >>> sorted(d["label"] for _, d in g.nodes(data=True))
+    ['ependymoma', 'intramedullary tumor', 'primary spinal tumor', 'spinal ependymal tumor']
+    >>> to_networkx(kg, kind="tumor").number_of_nodes()
+    37
+    >>> to_networkx(kg).number_of_edges() < to_networkx(kg, derived=True).number_of_edges()
+    True
+    """
     engine = engine_of(kg)
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     if answer is not None:
@@ -111,7 +124,18 @@ def to_networkx(kg: Engine | HasEngine, *, entity: Any = None, depth: int = 1, k
 
 
 def evidence_graph(kg: Engine | HasEngine, answer: Any) -> nx.MultiDiGraph[str]:
-    """The answers and every asserted step of their evidence chains; the steps are marked ``evidence=True``."""
+    """The answers and every asserted step of their evidence chains; the steps are marked ``evidence=True``.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> kg = load()
+    >>> g = evidence_graph(kg, kg.find("tumors", causes="myelopathy", region="neck"))
+    >>> sorted(d["label"] for _, d in g.nodes(data=True) if d.get("answer"))
+    ['astrocytoma', 'ependymoma', 'hemangioblastoma', 'intramedullary spinal cord metastasis', 'intramedullary tumor']
+    >>> sorted({d["relation"] for *_, d in g.edges(data=True)}), all(d["evidence"] for *_, d in g.edges(data=True))
+    (['causes', 'is a kind of', 'located in'], True)
+    """
     engine = engine_of(kg)
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph(kinds=",".join(engine.index.kind_order))
     results = getattr(answer, "results", None) or getattr(answer, "items", None) or answer
@@ -134,7 +158,18 @@ def _add_step(engine: Engine, g: nx.MultiDiGraph[str], step: Evidence) -> None:
 
 def explain_path(kg: Engine | HasEngine, source: Any, target: Any) -> list[tuple[str, str, str]]:
     """The shortest chain of stated relations leading from one entity to another, as
-    (subject label, relation, object label) steps; e.g. ependymoma → ... → myelopathy."""
+    (subject label, relation, object label) steps; e.g. ependymoma → ... → myelopathy.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> for step in explain_path(load(), "ependymoma", "myelopathy"):
+    ...     print(*step, sep=" | ")
+    ependymoma | is a kind of | spinal ependymal tumor
+    spinal ependymal tumor | is a kind of | spinal tumor
+    spinal tumor | causes | spinal cord compression
+    spinal cord compression | causes | myelopathy
+    """
     engine = engine_of(kg)
     g = to_networkx(engine)
     a, b = engine.index.lookup(source).iri, engine.index.lookup(target).iri
@@ -152,7 +187,14 @@ def explain_path(kg: Engine | HasEngine, source: Any, target: Any) -> list[tuple
 
 
 def sharing(kg: Engine | HasEngine, findings: Iterable[Any], kind: str = "tumor") -> list[str]:
-    """Entities of a kind (tumor types by default) that may cause every one of the findings."""
+    """Entities of a kind (tumor types by default) that may cause every one of the findings.
+
+    Example:
+
+    >>> from spineKG import load
+    >>> sharing(load(), ["painful scoliosis", "night pain"])
+    ['osteoid osteoma']
+    """
     engine = engine_of(kg)
     g = to_networkx(engine, derived=True)
     wanted = [engine.index.lookup(f).iri for f in findings]
