@@ -25,6 +25,7 @@ from .constraints import ConstraintBuilder
 
 T = TypeVar("T")
 MOST = ("most_common",)
+QUERY_CACHE = 4096   # typed queries whose SPARQL and evidence rows an engine keeps (the oldest is dropped first)
 
 
 def _iri(x: str) -> str:
@@ -114,7 +115,8 @@ class Engine:
         # caches, all keyed by what the store holds; clear() empties them when data is added
         self._axioms: dict[str, dict[str, Any]] = {}     # axiom node -> its statement and qualifiers
         self._quals: dict[str, dict[str, Any]] = {}      # axiom node -> typicality, rank, region (cheap reads)
-        self._sparql: dict[Query, tuple[str, bool]] = {}  # a query's SPARQL text; whether any member can meet it
+        # a query's SPARQL text and its evidence rows, for the last QUERY_CACHE queries run
+        self._sparql: dict[Query, tuple[str, frozenset[tuple[str, str, str]]]] = {}
         self._evidence: dict[str, Evidence] = {}         # axiom node -> its Evidence tree
         self._edges: dict[bool, list[dict[str, str]]] = {}  # derived? -> every relation-graph edge between entities
         self._adjacency: dict[str, list[tuple[str, str, bool]]] = {}   # entity -> (property, other entity, outgoing?)
@@ -192,18 +194,18 @@ class Engine:
         """Evaluate a query; with ``evidence=False`` only the matching entities are returned (faster)."""
         cached = self._sparql.get(q)
         if cached is None:
-            # the members meeting every constraint, found in memory first (work linear in the constraints): the
-            # store then joins the evidence of those members only, and is not asked at all when there is none
-            # (an empty VALUES costs nothing to Oxigraph but makes Virtuoso's planner give up)
+            # the members meeting every constraint and the edges by which they do, found in memory from the relation
+            # graph (work linear in the constraints); the SPARQL, which gives the same rows on the store, goes with
+            # the results so that the query can be rerun or read anywhere
             meeting = self.evaluate(q) if q.constraints else None
-            cached = self._sparql[q] = (to_sparql(q, self.index, meeting), meeting is None or bool(set(meeting) - {q.head}))
-        sparql, any_member = cached
-        rows = self.store.select(sparql) if any_member else []
+            if len(self._sparql) >= QUERY_CACHE:
+                del self._sparql[next(iter(self._sparql))]
+            cached = self._sparql[q] = (to_sparql(q, self.index, meeting), frozenset(self.rows(q, meeting)))
+        sparql, rows = cached
         positive = [c for c in q.constraints if not c.negate]
         edges: dict[str, dict[str, set[str]]] = {}   # member -> constraint tag ("h", "0", "1" ...) -> axioms
-        for x, tag, ax in ((str(r[0]), str(r[1]), str(r[2])) for r in rows):
-            if x in self.index.entities and not ax.startswith("_:"):
-                edges.setdefault(x, {}).setdefault(tag, set()).add(ax)
+        for x, tag, ax in rows:
+            edges.setdefault(x, {}).setdefault(tag, set()).add(ax)
         tags = ["h", *(str(n) for n, c in enumerate(q.constraints) if not c.negate)]
         edges = {x: e for x, e in edges.items() if all(t in e for t in tags)}
         if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
@@ -240,6 +242,39 @@ class Engine:
                    for x, (score, axes) in best.items()]
         results.sort(key=lambda r: (-_strength(r), not _ranked(r), r.entity.label.lower()))
         return Results(tuple(results), q, sparql)
+
+    def rows(self, q: Query, meeting: list[str] | None = None) -> set[tuple[str, str, str]]:
+        """The evidence rows of a typed query, read from the relation graph in memory: (member, tag, axiom) for each
+        named axiom by which a candidate member meets the head class (tag ``"h"``) or a positive constraint (its
+        position, ``"0"``, ``"1"`` ...). They are the rows that the query's SPARQL (:func:`to_sparql`) gives on the
+        store; ``meeting`` is :meth:`evaluate`'s answer when already known.
+
+        >>> from spineKG import load
+        >>> kg = load()
+        >>> q = kg.engine.constraints.query("tumors", compartment="intramedullary")
+        >>> rows = kg.engine.rows(q)
+        >>> sorted({kg.engine.index.entities[x].label for x, tag, ax in rows if tag == "0"})[:3]
+        ['astrocytoma', 'ependymoma', 'hemangioblastoma']
+        >>> sparql = to_sparql(q, kg.engine.index, kg.engine.evaluate(q))
+        >>> rows == {tuple(r) for r in kg.store.select(sparql) if not str(r[2]).startswith("_:")}   # blank nodes: no evidence
+        True
+        """
+        idx = self.index
+        if meeting is None:
+            meeting = self.evaluate(q) if q.constraints else sorted(idx.children(q.head) if q.direct else idx.descendants(q.head))
+        # "imaging other than MRI": a negated is-a excludes the named classes themselves, not only their subclasses
+        named = {t for c in q.constraints if c.negate and RDFS_SUBCLASS in c.relations for t in c.targets}
+        adj, incoming = self.adjacency_edges, self._incoming
+        out: set[tuple[str, str, str]] = set()
+        for x in meeting:
+            if x in named or x == q.head or x not in idx.entities:
+                continue
+            out.update((x, "h", e["axiom"]) for e in adj.get(x, ())
+                       if e["p"] == RDFS_SUBCLASS and e["o"] == q.head and e["axiom"])
+            for n, c in enumerate(q.constraints):
+                if not c.negate:
+                    out.update((x, str(n), e["axiom"]) for e in self._matching(x, c, adj, incoming, set()) if e["axiom"])
+        return out
 
     def evaluate(self, q: Query) -> list[str]:
         """The answers of a typed query computed in memory from the relation graph (no query to the store):
