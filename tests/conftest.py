@@ -7,9 +7,10 @@ import pytest
 
 import spineKG
 
-# Every store backend the typed API runs on; the shared suite (any_kg) runs against each of them:
-# the embedded store, and real servers started on 127.0.0.1 by the tests (tests/servers.py).
-BACKENDS = ("embedded", "oxigraph", "virtuoso")
+# Every store backend the typed API runs on; the shared suite (any_kg: the API, question and triage tests) runs
+# against each of them: the embedded store in memory and on disk (RocksDB), and real servers started on 127.0.0.1
+# by the tests (tests/servers.py).
+BACKENDS = ("embedded", "disk", "oxigraph", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +45,8 @@ def any_kg(request: pytest.FixtureRequest) -> spineKG.KnowledgeGraph:
         return spineKG.connect(request.getfixturevalue("oxigraph_url") + "/query")
     if request.param == "virtuoso":
         return spineKG.connect(request.getfixturevalue("virtuoso_url"), graph="https://w3id.org/spinekg/release")
+    if request.param == "disk":
+        return spineKG.load(directory=request.getfixturevalue("tmp_path_factory").mktemp("rocksdb"))
     return spineKG.load()
 
 

@@ -12,6 +12,12 @@ import spineKG
 from spineKG.errors import QuestionError
 
 
+@pytest.fixture
+def kg(any_kg: spineKG.KnowledgeGraph) -> spineKG.KnowledgeGraph:
+    """Each test of this module on every store backend (tests/conftest.py BACKENDS)."""
+    return any_kg
+
+
 def names(answer) -> set[str]:
     return {a["label"] for a in answer.to_dict()["answers"]}
 

@@ -10,6 +10,12 @@ import pytest
 import spineKG
 from spineKG.errors import TriageInputError, UnknownTermError
 
+@pytest.fixture
+def kg(any_kg: spineKG.KnowledgeGraph) -> spineKG.KnowledgeGraph:
+    """Each test of this module on every store backend (tests/conftest.py BACKENDS)."""
+    return any_kg
+
+
 ORDER = ("self_care", "soon", "urgent", "emergency")
 
 # (structured inputs, minimum tier) for the fifteen vignettes of the clinical review, §4
