@@ -197,7 +197,26 @@ def connect(query_url: str, update_url: str | None = None, graph: str | None = N
     """The knowledge graph in a SPARQL 1.1 endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) that
     holds the release; the typed API, SPARQL and questions work unchanged.
 
-    Example: ``connect("http://127.0.0.1:7878/query")`` after ``spinekg upload http://127.0.0.1:7878/store``.
+    Example: ``connect("http://127.0.0.1:7878/query")`` after ``spinekg upload http://127.0.0.1:7878/store``; or
+    against spineKG's own endpoint, ``spinekg serve``, started here on a free port:
+
+    >>> import socket, subprocess, sys, time, urllib.request
+    >>> with socket.socket() as s:
+    ...     _ = s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    >>> server = subprocess.Popen([sys.executable, "-m", "spineKG.cli", "serve", "--port", str(port)],
+    ...                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    >>> for _ in range(300):   # until it answers (about 2 s)
+    ...     try:
+    ...         _ = urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1); break
+    ...     except OSError:
+    ...         time.sleep(0.1)
+    >>> kg = connect(f"http://127.0.0.1:{port}/sparql")
+    >>> kg  # doctest: +ELLIPSIS
+    <KnowledgeGraph 317 entities on remote:http://127.0.0.1:.../sparql>
+    >>> sorted(t.label for t in kg.tumors(causes="myelopathy", region="cervical"))[:2]
+    ['astrocytoma', 'ependymoma']
+    >>> server.terminate(); server.wait(timeout=30) is not None
+    True
     """
     from .store import RemoteStore
 

@@ -312,3 +312,30 @@ def test_a_query_past_the_constraint_limit_is_a_clear_error(kg: spineKG.Knowledg
     with pytest.raises(spineKG.errors.BudgetError, match="over the limit"):
         kg.tumors(causes=many)
     kg.tumors(causes=many[:MAX_CONSTRAINTS])   # at the limit: answered (nothing meets them all)
+
+
+# the one public function whose example cannot run under the test extras: it needs the "distill" extra (torch)
+NO_EXAMPLE = {"spineKG.builder.encoder.distil": "needs the distill extra (model2vec and torch) and a minute"}
+
+
+def _public_functions_and_classes() -> list[str]:
+    out = []
+    for module in _modules_with_all():
+        mod = importlib.import_module(module)
+        for n in mod.__all__:
+            obj = getattr(mod, n)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__.startswith("spineKG"):
+                out.append(f"{obj.__module__}.{obj.__qualname__}")   # named where it is defined
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize("name", _public_functions_and_classes())
+def test_every_public_function_and_class_has_a_runnable_example(name: str) -> None:
+    """Each public function and class of every module (its ``__all__``) shows a ``>>>`` example in its docstring,
+    which the doctest pass of the suite runs (``--doctest-modules`` over spineKG, the builder included)."""
+    module, _, qualname = name.rpartition(".")
+    doc = getattr(importlib.import_module(module), qualname).__doc__ or ""
+    if name in NO_EXAMPLE:
+        assert ">>>" not in doc, f"{name} has an example now: remove it from NO_EXAMPLE"
+        pytest.skip(NO_EXAMPLE[name])
+    assert ">>>" in doc, f"{name} has no runnable >>> example in its docstring"

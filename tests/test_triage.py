@@ -10,6 +10,7 @@ import pytest
 import spineKG
 from spineKG.errors import TriageInputError, UnknownTermError
 
+
 @pytest.fixture
 def kg(any_kg: spineKG.KnowledgeGraph) -> spineKG.KnowledgeGraph:
     """Each test of this module on every store backend (tests/conftest.py BACKENDS)."""
