@@ -274,8 +274,6 @@ class Constraint:
     relations: tuple[str, ...] = ()     # relation-graph property IRIs; empty = any relation
     negate: bool = False
     role: str = "related"               # the keyword it came from, for display
-    min_typicality: str | None = None
-    rank: str | None = None
     context: bool = False               # may be met by an edge's region qualifier (regions)
     up: bool = False                    # may be met through a superclass of the answer (treated_by)
 
@@ -290,15 +288,6 @@ class Query:
     min_typicality: str | None = None
     rank: str | None = None
     kind: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "ask": self.kind or self.head.rsplit("/", 1)[-1], "under": self.head, "direct_members_only": self.direct,
-            "where": [{"role": c.role, "targets": list(c.targets), "relations": list(c.relations), "not": c.negate,
-                       "min_typicality": c.min_typicality, "rank": c.rank} for c in self.constraints],
-            "min_typicality": self.min_typicality, "rank": self.rank,
-        }
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ class Classification:
     parents: dict[str, frozenset[str]]   # class id -> direct named superclasses after reasoning
     equivalents: dict[str, frozenset[str]]
     unsatisfiable: tuple[str, ...]
-    reasoner: str = "HermiT (owlready2)"
 
 
 def classify(owl: Graph) -> Classification:

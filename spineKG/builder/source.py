@@ -47,7 +47,7 @@ class Synonym:
 
 
 @dataclass(frozen=True)
-class Entity:
+class SourceEntity:
     id: str
     label: str
     definition: str
@@ -126,7 +126,7 @@ class OntologySource:
     sources: dict[str, dict[str, Any]]
     constraints: dict[str, dict[str, Any]] = field(default_factory=dict)
     instruments: list[dict[str, Any]] = field(default_factory=list)
-    entities: dict[str, Entity] = field(default_factory=dict)
+    entities: dict[str, SourceEntity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
     xrefs: list[Xref] = field(default_factory=list)
     triage: Triage = field(default_factory=lambda: _empty_triage())
@@ -217,7 +217,7 @@ def load_source(directory: Path | str = SOURCE_DIR) -> OntologySource:
                                       f"membership as an assertion, e.g. locatedIn a compartment with t: usually")
                 else:
                     parents.append(Parent(p["id"], p.get("rank"), p.get("source")))
-            src.entities[eid] = Entity(
+            src.entities[eid] = SourceEntity(
                 id=eid, label=str(_require(item, "label", path)), definition=str(_require(item, "definition", path)),
                 source=str(_require(item, "source", path)), parents=tuple(parents),
                 synonyms=_synonyms(item.get("synonyms"), path, line),

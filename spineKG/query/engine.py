@@ -208,7 +208,7 @@ class Engine:
             edges.setdefault(x, {}).setdefault(tag, set()).add(ax)
         tags = ["h", *(str(n) for n, c in enumerate(q.constraints) if not c.negate)]
         edges = {x: e for x, e in edges.items() if all(t in e for t in tags)}
-        if not evidence and not q.rank and not any(c.min_typicality for c in q.constraints) and not q.min_typicality:
+        if not evidence and not q.rank and not q.min_typicality:
             return Results(tuple(Result(self.index.entities[x]) for x in sorted(edges)), q, sparql)
         regions = {t for c in positive if c.context for t in c.targets}
         info_of = self._qualifiers({a for e in edges.values() for axes in e.values() for a in axes})
@@ -339,11 +339,7 @@ class Engine:
         return found
 
     def _meets(self, c: Constraint, q: Query, info: dict[str, Any], regions: set[str]) -> bool:
-        min_typ = c.min_typicality or q.min_typicality
-        if min_typ and TYPICALITY_RANK[info["typicality"]] < TYPICALITY_RANK[min_typ]:
-            return False
-        rank = c.rank
-        if rank and not _rank_ok(rank, info):
+        if q.min_typicality and TYPICALITY_RANK[info["typicality"]] < TYPICALITY_RANK[q.min_typicality]:
             return False
         if info["region"] and regions and info["region"] not in regions and not c.context:
             return False
