@@ -339,3 +339,12 @@ def test_every_public_function_and_class_has_a_runnable_example(name: str) -> No
         assert ">>>" not in doc, f"{name} has an example now: remove it from NO_EXAMPLE"
         pytest.skip(NO_EXAMPLE[name])
     assert ">>>" in doc, f"{name} has no runnable >>> example in its docstring"
+
+
+def test_a_malformed_query_is_a_sparql_error_on_every_backend(any_kg: spineKG.KnowledgeGraph) -> None:
+    """On a remote store too (where rdflib's connector hands back the HTTP status instead of raising): a
+    SparqlError with the endpoint's own message, never a TypeError from iterating over that status."""
+    with pytest.raises(spineKG.SparqlError) as err:
+        any_kg.store.select("SELECT ?x WHERE {\n  ?x ?p }")
+    assert "status" not in str(err.value) and str(err.value).strip(), str(err.value)
+    assert err.value.line == 2, str(err.value)   # in the user's own text (the PREFIX lines added not counted)

@@ -4,12 +4,13 @@ Example: ``RemoteStore("http://127.0.0.1:7878/query")`` after ``spinekg upload h
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SparqlError
 from ..vocab import PREFIXES
-from .base import Row, with_prefixes
+from .base import _OX_POSITION, Row, parse_error, with_prefixes
 from .guard import with_values
 
 if TYPE_CHECKING:
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 __all__ = ["RemoteStore"]
+
+
+_LINE = re.compile(r"\bline (\d+)\b")   # a position in an endpoint's error message (Virtuoso names the line)
 
 
 class RemoteStore:
@@ -50,19 +54,47 @@ class RemoteStore:
         return self._graph
 
     def query(self, query: str, bindings: Mapping[str, Node] | None = None) -> Any:
+        from urllib.error import URLError
+
+        from rdflib.plugins.stores.sparqlconnector import SPARQLConnectorException
+
+        sent = with_values(with_prefixes(query), bindings)
         try:
-            return self._graph.query(with_values(with_prefixes(query), bindings))
-        except Exception as exc:
-            name = type(exc).__name__
-            if name in ("QueryBadFormed", "SPARQLWrapperException", "EndPointInternalError", "HTTPError", "URLError",
-                        "EndPointNotFound", "Unauthorized", "ValueError"):
-                cause = exc.__cause__ or exc.__context__
-                read = getattr(cause, "read", None)
-                detail = read().decode(errors="replace") if callable(read) else ""
-                msg = (detail or str(exc)).strip().splitlines()
-                raise SparqlError(f"the endpoint {self.query_url} refused the query: " + (msg[-1] if msg else name),
-                                  query=query) from None
-            raise
+            result = self._graph.query(sent)
+        except (URLError, SPARQLConnectorException, ValueError) as exc:   # HTTPError is a URLError
+            read = getattr(exc, "read", None)   # an HTTP error's body: the endpoint's own message
+            detail = read().decode(errors="replace") if callable(read) else ""
+            msg = (detail or str(exc)).strip().splitlines()
+            raise SparqlError(f"the endpoint {self.query_url} refused the query: "
+                              + (msg[-1] if msg else type(exc).__name__), query=query) from None
+        if isinstance(result, tuple):   # rdflib's connector returns (status, reason, None) for an HTTP error
+            raise self._refusal(query, sent, str(result[1]))
+        return result
+
+    def _refusal(self, query: str, sent: str, reason: str) -> SparqlError:
+        """The endpoint's own message for a refused query (rdflib keeps only the HTTP status): the query is sent
+        once more to read the response body; an Oxigraph parser position is mapped to the user's own lines."""
+        import urllib.parse
+        import urllib.request
+        from urllib.error import HTTPError, URLError
+
+        body = ""
+        try:
+            urllib.request.urlopen(urllib.request.Request(self.query_url, urllib.parse.urlencode({"query": sent}).encode(),
+                                                          {"Accept": "application/sparql-results+json"}), timeout=30)
+        except HTTPError as exc:
+            body = exc.read().decode(errors="replace").strip()
+        except URLError:
+            pass
+        if _OX_POSITION.search(body):
+            err = parse_error(SyntaxError(body), query)
+            return SparqlError(f"the endpoint {self.query_url} refused the query: {err.message}", err.line, err.column, query)
+        # Virtuoso: "Virtuoso 37000 Error SP030: SPARQL compiler, line 13: syntax error at ..." and then the query
+        lines = [ln for ln in body.splitlines() if ln.strip()]
+        said = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else reason)
+        at = _LINE.search(said)
+        line = max(1, int(at.group(1)) - (with_prefixes(query).count("\n") - query.count("\n"))) if at else None
+        return SparqlError(f"the endpoint {self.query_url} refused the query: {said}", line, None, query)
 
     def select(self, query: str) -> list[Row]:
         from rdflib import BNode
