@@ -12,11 +12,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = [
-    "AmbiguousTermError", "BudgetError", "DataError", "MissingDependencyError", "QueryRefusedError", "QuestionError",
-    "ReasonerError", "ScoreInputError", "SourceError", "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError",
-    "UploadError", "WriteError", "suggest",
+    "AmbiguousTermError", "BudgetError", "DataError", "ExportFormatError", "InvalidOptionError",
+    "MissingDependencyError", "QueryRefusedError", "QuestionError", "ReasonerError", "ScoreInputError", "SourceError",
+    "SparqlError", "SpineKGError", "TriageInputError", "UnknownTermError", "UploadError", "WriteError", "suggest",
 ]
 
 
@@ -159,6 +160,36 @@ class ScoreInputError(SpineKGError, ValueError):
     ... except ScoreInputError as err:
     ...     print(err)
     Tomita score: 'fast' is not a valid primary_growth; use one of: slow, moderate, rapid
+    """
+
+
+class InvalidOptionError(ScoreInputError):
+    """An option (or component) that the instrument does not have; the message lists the valid ones.
+
+    >>> from spineKG.scores import tomita
+    >>> try:
+    ...     tomita(primary_growth="slow", visceral_mets="none", bone_mets="isolated")
+    ... except InvalidOptionError as exc:
+    ...     print(exc)
+    ...     print(exc.component, exc.valid)
+    Tomita score: 'isolated' is not a valid bone_mets; use one of: solitary, multiple
+    bone_mets ['solitary', 'multiple']
+    """
+
+    def __init__(self, instrument: str, component: str, value: Any, valid: list[str]) -> None:
+        self.instrument, self.component, self.value, self.valid = instrument, component, value, valid
+        super().__init__(f"{instrument}: {value!r} is not a valid {component}; use one of: {', '.join(valid)}")
+
+
+class ExportFormatError(SpineKGError, ValueError):
+    """A format spineKG does not export; the message lists those it does.
+
+    >>> from spineKG import load
+    >>> try:
+    ...     load().export("pdf")
+    ... except ExportFormatError as exc:
+    ...     print(type(exc).__name__, isinstance(exc, ValueError))
+    ExportFormatError True
     """
 
 

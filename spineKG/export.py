@@ -25,7 +25,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from .errors import SpineKGError, suggest
+from .errors import ExportFormatError, suggest
 from .vocab import PREFIXES, RDFS_SUBCLASS, SKG
 
 if TYPE_CHECKING:
@@ -38,10 +38,6 @@ FORMATS: tuple[str, ...] = get_args(Format)
 EXTENSIONS = {"owl": ".owl", "ttl": ".ttl", "jsonld": ".jsonld", "obo": ".obo", "graphml": ".graphml",
               "gexf": ".gexf", "csv": ".csv", "sssom": ".sssom.tsv"}
 _RDFLIB = {"ttl": "turtle", "jsonld": "json-ld"}
-
-class ExportFormatError(SpineKGError, ValueError):
-    """A format spineKG does not export; the message lists those it does."""
-
 
 def export_text(kg: KnowledgeGraph, format: str) -> str:
     """The graph in one of :data:`FORMATS`, as text.

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import ScoreInputError
+from .errors import InvalidOptionError, ScoreInputError
 from .model import Entity
 from .vocab import SKG
 
@@ -26,23 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins",
            "tokuhashi", "tomita"]
-
-
-class InvalidOptionError(ScoreInputError):
-    """An option (or component) that the instrument does not have; the message lists the valid ones.
-
-    >>> try:
-    ...     tomita(primary_growth="slow", visceral_mets="none", bone_mets="isolated")
-    ... except InvalidOptionError as exc:
-    ...     print(exc)
-    ...     print(exc.component, exc.valid)
-    Tomita score: 'isolated' is not a valid bone_mets; use one of: solitary, multiple
-    bone_mets ['solitary', 'multiple']
-    """
-
-    def __init__(self, instrument: str, component: str, value: Any, valid: list[str]) -> None:
-        self.instrument, self.component, self.value, self.valid = instrument, component, value, valid
-        super().__init__(f"{instrument}: {value!r} is not a valid {component}; use one of: {', '.join(valid)}")
 
 
 @dataclass(frozen=True)
