@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import InvalidOptionError, ScoreInputError
 from .model import Entity
+from .query import Engine, HasEngine, engine_of
 from .vocab import SKG
-
-if TYPE_CHECKING:
-    from .kg import KnowledgeGraph
 
 __all__ = ["INSTRUMENT_OF", "InvalidOptionError", "NomsResult", "ScoreInputError", "ScoreResult", "instrument", "noms", "sins",
            "tokuhashi", "tomita"]
@@ -171,10 +169,15 @@ class NomsResult:
 
 
 @lru_cache(maxsize=1)
-def _default_kg() -> KnowledgeGraph:
+def _default_engine() -> Engine:
     from .kg import load
 
-    return load()
+    return load().engine
+
+
+def _engine(kg: Engine | HasEngine | None) -> Engine:
+    """The engine scores are read from: the given graph's, or without one the bundled release's (loaded once)."""
+    return _default_engine() if kg is None else engine_of(kg)
 
 
 def _int(value: str | None) -> int:
@@ -183,7 +186,7 @@ def _int(value: str | None) -> int:
     return int(value)
 
 
-def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
+def instrument(name: str, kg: Engine | HasEngine | None = None) -> Instrument:
     """An instrument's tables as read from the graph (name: its id, label or synonym, e.g. 'SINS').
 
     >>> t = instrument("TomitaScore")
@@ -192,11 +195,11 @@ def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
     >>> [(c.label, c.min, c.max) for c in t.categories][:2]
     [('long-term local control', 2, 3), ('middle-term local control', 4, 5)]
     """
-    kg = kg or _default_kg()
-    cache: dict[str, Instrument] = kg.__dict__.setdefault("_instruments", {})
+    engine = _engine(kg)
+    cache: dict[str, Instrument] = engine.memo("instruments", lambda e: {})
     if name in cache:
         return cache[name]
-    rows = kg.store.select("""
+    rows = engine.store.select("""
         SELECT ?i ?label ?syn WHERE { ?i a skg:ClinicalInstrument ; rdfs:label ?label . OPTIONAL { ?i oio:hasExactSynonym ?syn } }""")
     names: dict[str, str] = {}
     for i, label, syn in rows:
@@ -209,11 +212,11 @@ def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
 
         close = difflib.get_close_matches(name.lower(), list(names), n=3)
         raise InvalidOptionError("spineKG", "instrument", name, close or sorted({v.rsplit("/", 1)[-1] for v in names.values()}))
-    head = kg.store.select(f"""
+    head = engine.store.select(f"""
         SELECT ?label ?def ?cite WHERE {{ <{iri}> rdfs:label ?label ; obo:IAO_0000115 ?def ; dcterms:source ?s .
                                           ?s rdfs:label ?cite }}""")[0]
     comps: dict[str, dict[str, Any]] = {}
-    for c, ckey, clabel, corder, okey, olabel, points, oorder in kg.store.select(f"""
+    for c, ckey, clabel, corder, okey, olabel, points, oorder in engine.store.select(f"""
         SELECT ?c ?ckey ?clabel ?corder ?okey ?olabel ?points ?oorder WHERE {{
           <{iri}> skg:hasComponent ?c . ?c skg:key ?ckey ; rdfs:label ?clabel ; skg:order ?corder ; skg:hasOption ?o .
           ?o skg:key ?okey ; rdfs:label ?olabel ; skg:points ?points ; skg:order ?oorder }}"""):
@@ -222,15 +225,15 @@ def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
     components = tuple(Component(d["key"], d["label"], tuple(o for _, o in sorted(d["options"], key=lambda x: x[0])))
                        for d in sorted(comps.values(), key=lambda d: d["order"]))
     categories = tuple(sorted((Category(str(k), str(name), _int(lo), _int(hi), str(interp))
-                               for k, name, lo, hi, interp in kg.store.select(f"""
+                               for k, name, lo, hi, interp in engine.store.select(f"""
         SELECT ?key ?label ?min ?max ?interp WHERE {{ <{iri}> skg:hasCategory ?k . ?k skg:key ?key ; rdfs:label ?label ;
           skg:minScore ?min ; skg:maxScore ?max ; skg:interpretation ?interp }}""")), key=lambda c: c.min))
     grades = tuple({"key": str(k), "label": str(name), "definition": str(d), "group": str(gr)}
-                   for k, name, d, gr, _ in sorted(kg.store.select(f"""
+                   for k, name, d, gr, _ in sorted(engine.store.select(f"""
         SELECT ?key ?label ?def ?group ?order WHERE {{ <{iri}> skg:hasGrade ?g . ?g skg:key ?key ; rdfs:label ?label ;
           obo:IAO_0000115 ?def ; skg:gradeGroup ?group ; skg:order ?order }}"""), key=lambda r: _int(r[4])))
     decisions: dict[str, dict[str, Any]] = {}
-    for k, key, order, rationale, strength, rs, group, stab, tol, mech, rec in kg.store.select(f"""
+    for k, key, order, rationale, strength, rs, group, stab, tol, mech, rec in engine.store.select(f"""
         SELECT ?d ?key ?order ?rationale ?strength ?rs ?group ?stab ?tol ?mech ?rec WHERE {{
           <{iri}> skg:hasDecision ?d . ?d skg:key ?key ; skg:order ?order ; skg:rationale ?rationale ; skg:strength ?strength ;
              skg:recommendsTreatment ?rec .
@@ -252,7 +255,7 @@ def instrument(name: str, kg: KnowledgeGraph | None = None) -> Instrument:
     return inst
 
 
-def _score(name: str, kg: KnowledgeGraph | None, chosen: dict[str, Any]) -> ScoreResult:
+def _score(name: str, kg: Engine | HasEngine | None, chosen: dict[str, Any]) -> ScoreResult:
     inst = instrument(name, kg)
     expected = [c.key for c in inst.components]
     unknown = [k for k in chosen if k not in expected]
@@ -274,7 +277,7 @@ def _score(name: str, kg: KnowledgeGraph | None, chosen: dict[str, Any]) -> Scor
 
 
 def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse: str, posterolateral: str,
-         kg: KnowledgeGraph | None = None) -> ScoreResult:
+         kg: Engine | HasEngine | None = None) -> ScoreResult:
     """Spinal Instability Neoplastic Score: 0-6 stable, 7-12 indeterminate, 13-18 unstable.
 
     >>> r = sins(location="junctional", pain="mechanical", bone_lesion="lytic", alignment="subluxation_translation",
@@ -287,7 +290,7 @@ def sins(*, location: str, pain: str, bone_lesion: str, alignment: str, collapse
 
 
 def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, vertebral_body_mets: str | int,
-              major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
+              major_organ_mets: str, primary_site: str, palsy_frankel: str, kg: Engine | HasEngine | None = None) -> ScoreResult:
     """Revised Tokuhashi score: 0-8 under 6 months, 9-11 six months or more, 12-15 a year or more.
 
     >>> r = tokuhashi(general_condition_kps="moderate_50_70", extraspinal_bone_mets="1_2", vertebral_body_mets="ge3",
@@ -301,7 +304,7 @@ def tokuhashi(*, general_condition_kps: str, extraspinal_bone_mets: str | int, v
         palsy_frankel=palsy_frankel))
 
 
-def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: KnowledgeGraph | None = None) -> ScoreResult:
+def tomita(*, primary_growth: str, visceral_mets: str, bone_mets: str, kg: Engine | HasEngine | None = None) -> ScoreResult:
     """Tomita score: 2-3 long-term control, 4-5 middle-term, 6-7 short-term palliation, 8-10 terminal care.
 
     >>> r = tomita(primary_growth="rapid", visceral_mets="treatable", bone_mets="multiple")
@@ -319,7 +322,7 @@ RADIOSENSITIVITY = ("radiosensitive", "radioresistant")
 
 def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | None = None, stability: str | None = None,
          sins: int | None = None, mechanical_pain: bool = False, can_tolerate_surgery: bool = True,
-         kg: KnowledgeGraph | None = None) -> NomsResult:
+         kg: Engine | HasEngine | None = None) -> NomsResult:
     """The NOMS framework's recommendation (Laufer 2013).
 
     ``histology`` (a tumor or primary cancer named in the graph, whose radiosensitivity the graph states) or
@@ -336,8 +339,8 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
     ...
     spineKG.errors.ScoreInputError: NOMS needs the mechanical assessment: give stability= (stable, ...) or sins= (a SINS total)
     """
-    kg = kg or _default_kg()
-    framework, scale = instrument("NOMSFramework", kg), instrument("BilskyESCC", kg)
+    engine = _engine(kg)
+    framework, scale = instrument("NOMSFramework", engine), instrument("BilskyESCC", engine)
     grades = {g["key"]: g for g in scale.grades}
     if str(escc) not in grades:
         raise InvalidOptionError(scale.label, "escc", escc, list(grades))
@@ -346,7 +349,7 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
     if radiosensitivity is None:
         if histology is None:
             raise ScoreInputError("NOMS needs histology or radiosensitivity")
-        radiosensitivity, hedge = _radiosensitivity_of(kg, histology)
+        radiosensitivity, hedge = _radiosensitivity_of(engine, histology)
         if hedge:
             why.append(hedge)
     if radiosensitivity not in RADIOSENSITIVITY:
@@ -376,20 +379,20 @@ def noms(*, escc: str, histology: str | None = None, radiosensitivity: str | Non
         why.append(d["rationale"])
     if not can_tolerate_surgery:
         surgery = str(SKG.Surgery)
-        recs = [r for r in recs if not kg.index.is_a(r, surgery)]
+        recs = [r for r in recs if not engine.index.is_a(r, surgery)]
         for d in framework.decisions:
             if d["can_tolerate_surgery"] is False:
                 recs += [r for r in d["recommends"] if r not in recs]
                 why.append(d["rationale"])
-    return NomsResult(tuple(kg.index.entities[r] for r in recs), tuple(why), radiosensitivity, str(escc), group,
+    return NomsResult(tuple(engine.index.entities[r] for r in recs), tuple(why), radiosensitivity, str(escc), group,
                       stability, can_tolerate_surgery, framework.citation, mechanical_pain)
 
 
-def _radiosensitivity_of(kg: KnowledgeGraph, histology: str) -> tuple[str, str]:
+def _radiosensitivity_of(engine: Engine, histology: str) -> tuple[str, str]:
     """The radiosensitivity the graph states for a tumor or primary cancer, and a note when it is hedged."""
-    e = kg.lookup(histology)
-    rows = kg.engine.edges_between([e.iri], [str(SKG.Radiosensitive), str(SKG.Radioresistant)],
-                                   [kg.index.strict_to_weak[str(SKG.hasRadiosensitivity)]])
+    e = engine.index.lookup(histology)
+    rows = engine.edges_between([e.iri], [str(SKG.Radiosensitive), str(SKG.Radioresistant)],
+                                [engine.index.strict_to_weak[str(SKG.hasRadiosensitivity)]])
     values = {r["o"].rsplit("/", 1)[-1].lower(): r for r in rows}
     if len(values) != 1:
         raise ScoreInputError(

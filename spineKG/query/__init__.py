@@ -8,7 +8,8 @@ question interpreter, and named SPARQL queries with bindings.
 from __future__ import annotations
 
 from .constraints import KEYWORDS, RANKS, ConstraintBuilder
-from .engine import Engine, to_sparql
+from .engine import Engine, HasEngine, engine_of, to_sparql
 from .named import Rows, named_queries, run_sparql
 
-__all__ = ["KEYWORDS", "RANKS", "ConstraintBuilder", "Engine", "Rows", "named_queries", "run_sparql", "to_sparql"]
+__all__ = ["KEYWORDS", "RANKS", "ConstraintBuilder", "Engine", "HasEngine", "Rows", "engine_of", "named_queries", "run_sparql",
+           "to_sparql"]

@@ -13,7 +13,7 @@ axiom nodes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..context import ContextReader
 from ..index import Index
@@ -473,3 +473,31 @@ def _strength(r: Result) -> float:
 def _ranked(r: Result) -> bool:
     """Whether an answer's evidence ranks it first-line or the mainstay: it goes first among equally strong answers."""
     return any(e.rank in ("first_line", "main") for e in r.evidence)
+
+
+class HasEngine(Protocol):
+    """A KnowledgeGraph, or anything else that carries an engine (for type hints of features that take either).
+
+    >>> from spineKG import load
+    >>> def entity_count(kg: HasEngine) -> int:
+    ...     return len(kg.engine.index.entities)
+    >>> entity_count(load())
+    317
+    """
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+def engine_of(kg: Engine | HasEngine) -> Engine:
+    """The engine of a KnowledgeGraph, or the engine itself: features (views, scores) take either.
+
+    >>> from spineKG import load
+    >>> kg = load()
+    >>> engine_of(kg) is kg.engine is engine_of(kg.engine)
+    True
+    """
+    engine = getattr(kg, "engine", kg)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"expected a KnowledgeGraph or an Engine, not {type(kg).__name__}")
+    return engine

@@ -13,30 +13,16 @@ what is stated (asserted assertions, definitions and the reasoner's direct subcl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
 
 from ..model import Evidence, Result
-from ..query import Engine
+from ..query import Engine, HasEngine, engine_of
 from ..vocab import RDFS_SUBCLASS, SKG
 
 __all__ = ["evidence_graph", "explain_path", "sharing", "to_networkx"]
 
-
-class HasEngine(Protocol):
-    """A KnowledgeGraph, or anything else that carries an engine."""
-
-    @property
-    def engine(self) -> Engine: ...
-
-
-def engine_of(kg: Engine | HasEngine) -> Engine:
-    """The engine of a KnowledgeGraph, or the engine itself (views take either)."""
-    engine = getattr(kg, "engine", kg)
-    if not isinstance(engine, Engine):
-        raise TypeError(f"expected a KnowledgeGraph or an Engine, not {type(kg).__name__}")
-    return engine
 
 
 def _relation_iri(engine: Engine, name: str) -> str:
