@@ -16,13 +16,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+from .query import Engine, HasEngine, engine_of
 from .terms import COHORT_SHARE
 from .vocab import SKG
-
-if TYPE_CHECKING:
-    from .kg import KnowledgeGraph
 
 COHORT = "https://w3id.org/spinekg/cohort/"
 P_TYPICAL = COHORT_SHARE
@@ -31,8 +29,8 @@ P_TYPICAL = COHORT_SHARE
 class _Profile:
     """What the graph says about one tumor type, ready for sampling."""
 
-    def __init__(self, kg: KnowledgeGraph, iri: str) -> None:
-        rows = kg.store.select(f"""
+    def __init__(self, engine: Engine, iri: str) -> None:
+        rows = engine.store.select(f"""
             SELECT ?p ?o ?typ ?share WHERE {{ ?ax owl:annotatedSource <{iri}> ; owl:annotatedProperty ?p ;
               owl:annotatedTarget ?o ; skg:typicality ?typ ; skg:derivation ?how . FILTER(isIRI(?ax) && ?how != "generalised")
               OPTIONAL {{ ?ax skg:share ?share }} }}""")
@@ -42,16 +40,16 @@ class _Profile:
         self.compartments: list[tuple[str, float]] = []
         self.findings: list[tuple[str, float]] = []
         self.treatments: list[tuple[str, float]] = []
-        loc, cause, treat = (kg.index.strict_to_weak[str(SKG[p])] for p in ("locatedIn", "causes", "treats"))
+        loc, cause, treat = (engine.index.strict_to_weak[str(SKG[p])] for p in ("locatedIn", "causes", "treats"))
         for p, o, typ, share in rows:
             p, o, w = str(p), str(o), P_TYPICAL.get(str(typ), 0.25)
             if p == loc and o in regions:
                 self.regions.append((o, float(share) / 100 if share is not None else w))
             elif p == loc and o in comps:
                 self.compartments.append((o, w))
-            elif p == cause and kg.index.is_a(o, str(SKG.ClinicalFinding)) and o in kg.index.entities:
+            elif p == cause and engine.index.is_a(o, str(SKG.ClinicalFinding)) and o in engine.index.entities:
                 self.findings.append((o, w))
-        for tr, typ in kg.store.select(f"""
+        for tr, typ in engine.store.select(f"""
             SELECT ?tr ?typ WHERE {{ <{iri}> rdfs:subClassOf* ?t . ?ax owl:annotatedSource ?tr ;
               owl:annotatedProperty <{treat}> ; owl:annotatedTarget ?t ; skg:typicality ?typ . FILTER(isIRI(?ax)) }}"""):
             self.treatments.append((str(tr), P_TYPICAL.get(str(typ), 0.25)))
@@ -66,20 +64,22 @@ def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
     return str(rng.choices(items, weights=weights)[0])
 
 
-def tumor_mix(kg: KnowledgeGraph) -> list[tuple[str, float]]:
+def tumor_mix(kg: Engine | HasEngine) -> list[tuple[str, float]]:
     """Named tumor types (leaves of the hierarchy) and their assumed shares."""
-    tumors = [i for i, e in kg.index.entities.items() if "tumor" in e.kinds and not any(
-        i in kg.index.parents.get(x, ()) for x in kg.index.entities)]
-    metastatic = [t for t in tumors if kg.index.is_a(t, str(SKG.SecondarySpinalTumor))]
+    index = engine_of(kg).index
+    tumors = [i for i, e in index.entities.items() if "tumor" in e.kinds and not any(
+        i in index.parents.get(x, ()) for x in index.entities)]
+    metastatic = [t for t in tumors if index.is_a(t, str(SKG.SecondarySpinalTumor))]
     primary = [t for t in tumors if t not in metastatic]
     return [(t, 0.6 / len(metastatic)) for t in metastatic] + [(t, 0.4 / len(primary)) for t in primary]
 
 
-def patients(kg: KnowledgeGraph, n: int, seed: int = 1) -> Iterator[str]:
+def patients(kg: Engine | HasEngine, n: int, seed: int = 1) -> Iterator[str]:
     """N-Triples lines for n synthetic patients."""
+    engine = engine_of(kg)
     rng = random.Random(seed)
-    mix = tumor_mix(kg)
-    profiles = {t: _Profile(kg, t) for t, _ in mix}
+    mix = tumor_mix(engine)
+    profiles = {t: _Profile(engine, t) for t, _ in mix}
     diagnostics = [str(SKG[x]) for x in ("MRI", "CTScan", "PercutaneousNeedleBiopsy", "BloodTest", "PETScan", "BoneScan")]
     outcomes = ["improved", "stable", "worse", "died"]
     a, has = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", COHORT
@@ -87,7 +87,7 @@ def patients(kg: KnowledgeGraph, n: int, seed: int = 1) -> Iterator[str]:
         p = f"<{COHORT}patient/{i}>"
         tumor = _pick(rng, mix)
         prof = profiles[tumor]
-        age = rng.randint(10, 40) if not kg.index.is_a(tumor, str(SKG.SecondarySpinalTumor)) and rng.random() < 0.5 \
+        age = rng.randint(10, 40) if not engine.index.is_a(tumor, str(SKG.SecondarySpinalTumor)) and rng.random() < 0.5 \
             else rng.randint(35, 90)
         yield f"{p} {a} <{COHORT}Patient> ."
         yield f'{p} <{has}age> "{age}"^^<http://www.w3.org/2001/XMLSchema#integer> .'
@@ -103,7 +103,7 @@ def patients(kg: KnowledgeGraph, n: int, seed: int = 1) -> Iterator[str]:
         yield f'{p} <{has}outcome> "{rng.choice(outcomes)}" .'
 
 
-def write(kg: KnowledgeGraph, n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
+def write(kg: Engine | HasEngine, n: int, path: str | Path, seed: int = 1, progress: bool = True) -> int:
     """Write n patients as N-Triples, atomically (:func:`spineKG.files.atomic_write`: a killed or failed run
     leaves the old file as it was, never a part of a cohort); returns the number of triples."""
     from tqdm import tqdm
